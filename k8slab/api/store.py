@@ -1,0 +1,603 @@
+"""The apiserver and its etcd: the only truth in the lab.
+
+Every component — controllers, the scheduler, kubelets, kube-proxy, kubectl — reads and writes
+objects here and learns about changes through watches. Nothing calls another component directly.
+
+What a write goes through, in the apiserver's order (``k8s.io/apiserver/pkg/registry/generic``):
+
+1. decoding: ``apiVersion``/``kind`` resolved, strict JSON decoding against the 1.37 schema
+   (unknown fields and wrong types rejected, see :mod:`k8slab.api.schema`);
+2. ``generateName`` → name; API defaulting (:class:`~k8slab.api.registry.Strategy`);
+3. mutating admission plugins (namespace lifecycle, service accounts, default tolerations…);
+4. validation (``pkg/apis/*/validation``) → ``Invalid``;
+5. validating admission (quota);
+6. storage: uid, ``resourceVersion`` from one global counter (etcd's revision),
+   ``creationTimestamp``, ``generation``; the change is appended to the trace and queued for
+   every watcher, who receive it after their watch latency through the event loop.
+
+Objects are plain JSON-like dicts. The store owns what it stores and never hands out copies:
+callers treat returned objects as read-only and write by building a new top-level dict
+(sharing unchanged sub-trees), which keeps 30,000 pods cheap. ``list`` returns objects in etcd
+key order (namespace, then name), as a real apiserver does.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from ..sim.clock import Loop
+from ..sim.rand import Streams
+from ..sim.timefmt import rfc3339
+from ..sim.trace import Trace
+from . import errors
+from .kinds import Kind, by_gvk
+from .registry import strategy_for
+from .schema import schema
+from .selectors import Selector, matches_field_selector
+
+__all__ = ["ADDED", "DELETED", "MODIFIED", "APIServer", "Watch"]
+
+Obj = dict[str, Any]
+ADDED, MODIFIED, DELETED = "ADDED", "MODIFIED", "DELETED"
+
+# Admission plugin signatures: mutate(obj, operation, old) / validate(obj, operation, old).
+Admission = Callable[[Obj, str, "Obj | None"], None]
+
+
+class Watch:
+    """One watcher's subscription: a filter, a buffer and a delivery latency.
+
+    Events are buffered and delivered in a single loop callback ``latency`` ns after the first
+    one arrived, in order — like a watch stream that a component reads in batches.
+    """
+
+    __slots__ = ("_buffer", "_scheduled", "active", "handler", "kind", "latency", "loop", "name")
+
+    def __init__(
+        self,
+        loop: Loop,
+        kind: Kind,
+        handler: Callable[[str, Obj, Obj | None], None],
+        latency: int,
+        name: str,
+    ) -> None:
+        self.loop = loop
+        self.kind = kind
+        self.handler = handler
+        self.latency = latency
+        self.name = name
+        self.active = True
+        self._buffer: list[tuple[str, Obj, Obj | None]] = []
+        self._scheduled = False
+
+    def push(self, event: str, obj: Obj, old: Obj | None) -> None:
+        if not self.active:
+            return
+        self._buffer.append((event, obj, old))
+        if not self._scheduled:
+            self._scheduled = True
+            self.loop.call_later(self.latency, self._flush)
+
+    def _flush(self) -> None:
+        self._scheduled = False
+        buffer, self._buffer = self._buffer, []
+        for event, obj, old in buffer:
+            if not self.active:
+                return
+            self.handler(event, obj, old)
+
+    def stop(self) -> None:
+        self.active = False
+        self._buffer = []
+
+
+def _meta(obj: Obj) -> Obj:
+    return obj.get("metadata") or {}
+
+
+class APIServer:
+    """kube-apiserver backed by an in-memory etcd."""
+
+    def __init__(self, loop: Loop, streams: Streams, trace: Trace) -> None:
+        self.loop = loop
+        self.streams = streams
+        self.trace = trace
+        self.revision = 0
+        # kind → namespace → name → object
+        self._data: dict[Kind, dict[str, dict[str, Obj]]] = {}
+        self._watches: dict[Kind, list[Watch]] = {}
+        # field-indexed watches: (kind, field) → value → watches (the kubelet's nodeName watch)
+        self._field_watches: dict[Kind, dict[str, dict[str, list[Watch]]]] = {}
+        # secondary indexes: kind → index name → (key fn, value → {(ns, name): obj})
+        self._indexes: dict[Kind, dict[str, tuple[Callable[[Obj], Iterable[str]],
+                                                  dict[str, dict[tuple[str, str], Obj]]]]] = {}
+        self.mutating: list[Admission] = []
+        self.validating: list[Admission] = []
+        self.digests: dict[str, Callable[[Obj], dict[str, Any]]] = {}
+
+    # ------------------------------------------------------------------ reads
+
+    def kind_of(self, obj: Obj) -> Kind:
+        kind = by_gvk(str(obj.get("apiVersion", "")), str(obj.get("kind", "")))
+        if kind is None:
+            raise errors.bad_request(
+                f'no kind "{obj.get("kind")}" is registered for version "{obj.get("apiVersion")}"'
+            )
+        return kind
+
+    def get(self, kind: Kind, namespace: str, name: str) -> Obj:
+        obj = self.try_get(kind, namespace, name)
+        if obj is None:
+            raise errors.not_found(kind.resource, name)
+        return obj
+
+    def try_get(self, kind: Kind, namespace: str, name: str) -> Obj | None:
+        ns = namespace if kind.namespaced else ""
+        return self._data.get(kind, {}).get(ns, {}).get(name)
+
+    def list(
+        self,
+        kind: Kind,
+        namespace: str | None = None,
+        selector: Selector | None = None,
+        fields: list[tuple[str, str, str]] | None = None,
+    ) -> list[Obj]:
+        """Objects of ``kind`` in etcd key order; ``namespace=None`` means all namespaces."""
+        by_ns = self._data.get(kind, {})
+        if kind.namespaced and namespace is not None:
+            spaces = [namespace] if namespace in by_ns else []
+        else:
+            spaces = sorted(by_ns)
+        out: list[Obj] = []
+        for ns in spaces:
+            objs = by_ns[ns]
+            for name in sorted(objs):
+                obj = objs[name]
+                if selector is not None and not selector.matches(_meta(obj).get("labels")):
+                    continue
+                if fields and not matches_field_selector(obj, fields):
+                    continue
+                out.append(obj)
+        return out
+
+    def iter_kind(self, kind: Kind, namespace: str | None = None) -> Iterable[Obj]:
+        """Unsorted, cheap iteration over stored objects (for components' internal scans)."""
+        by_ns = self._data.get(kind, {})
+        if namespace is not None:
+            return list(by_ns.get(namespace if kind.namespaced else "", {}).values())
+        return [o for objs in by_ns.values() for o in objs.values()]
+
+    def count(self, kind: Kind) -> int:
+        return sum(len(v) for v in self._data.get(kind, {}).values())
+
+    # --------------------------------------------------------------- indexes
+
+    def add_index(self, kind: Kind, name: str, key: Callable[[Obj], Iterable[str]]) -> None:
+        """Maintain a secondary index (like an informer indexer) on every write."""
+        table: dict[str, dict[tuple[str, str], Obj]] = {}
+        self._indexes.setdefault(kind, {})[name] = (key, table)
+        for obj in self.iter_kind(kind):
+            m = _meta(obj)
+            for value in key(obj):
+                table.setdefault(value, {})[(m.get("namespace", ""), m["name"])] = obj
+
+    def by_index(self, kind: Kind, name: str, value: str) -> list[Obj]:
+        return list(self._indexes[kind][name][1].get(value, {}).values())
+
+    def _reindex(self, kind: Kind, obj: Obj | None, old: Obj | None) -> None:
+        indexes = self._indexes.get(kind)
+        if not indexes:
+            return
+        for key, table in indexes.values():
+            if old is not None:
+                m = _meta(old)
+                ident = (m.get("namespace", ""), m["name"])
+                for value in key(old):
+                    bucket = table.get(value)
+                    if bucket is not None:
+                        bucket.pop(ident, None)
+                        if not bucket:
+                            del table[value]
+            if obj is not None:
+                m = _meta(obj)
+                ident = (m.get("namespace", ""), m["name"])
+                for value in key(obj):
+                    table.setdefault(value, {})[ident] = obj
+
+    # --------------------------------------------------------------- watches
+
+    def watch(
+        self,
+        kind: Kind,
+        handler: Callable[[str, Obj, Obj | None], None],
+        *,
+        latency: int = 0,
+        name: str = "",
+        field: tuple[str, str] | None = None,
+    ) -> Watch:
+        """Subscribe to changes of ``kind``.
+
+        ``field=("spec.nodeName", node)`` narrows the watch the way a field selector does: an
+        object entering the selection arrives as ADDED, one leaving it as DELETED.
+        """
+        w = Watch(self.loop, kind, handler, latency, name)
+        if field is None:
+            self._watches.setdefault(kind, []).append(w)
+        else:
+            path, value = field
+            self._field_watches.setdefault(kind, {}).setdefault(path, {}).setdefault(
+                value, []
+            ).append(w)
+        return w
+
+    def _notify(self, kind: Kind, event: str, obj: Obj, old: Obj | None) -> None:
+        for w in self._watches.get(kind, ()):
+            w.push(event, obj, old)
+        by_field = self._field_watches.get(kind)
+        if not by_field:
+            return
+        for path, table in by_field.items():
+            new_v = _field(obj, path) if event != DELETED else None
+            old_v = _field(old, path) if old is not None else None
+            if event == DELETED:
+                new_v, old_v = None, _field(obj, path)
+            if new_v == old_v:
+                for w in table.get(new_v or "", ()) if new_v else ():
+                    w.push(event, obj, old)
+                continue
+            if old_v:
+                for w in table.get(old_v, ()):
+                    w.push(DELETED, obj if event == DELETED else (old or obj), None)
+            if new_v:
+                for w in table.get(new_v, ()):
+                    w.push(ADDED, obj, None)
+
+    # ---------------------------------------------------------------- writes
+
+    def _record(self, source: str, action: str, kind: Kind, obj: Obj) -> None:
+        m = _meta(obj)
+        digest = self.digests.get(kind.kind)
+        self.trace.append(
+            self.loop.now, source, action, kind.kind, m.get("namespace", ""), m.get("name", ""),
+            digest(obj) if digest else None,
+        )
+
+    def _next_rv(self) -> str:
+        self.revision += 1
+        return str(self.revision)
+
+    def decode(self, obj: Obj) -> Kind:
+        """Resolve the kind and strictly decode ``obj``; raise BadRequest like the apiserver."""
+        kind = self.kind_of(obj)
+        definition = schema().definition(str(obj["apiVersion"]), str(obj["kind"]))
+        if definition is not None:
+            result = schema().decode(obj, definition)
+            message = result.message()
+            if message:
+                raise errors.bad_request(
+                    f'{obj["kind"]} in version "{kind.version}" cannot be handled as a '
+                    f'{obj["kind"]}: {message}'
+                )
+        return kind
+
+    def create(
+        self,
+        obj: Obj,
+        *,
+        source: str,
+        namespace: str | None = None,
+        dry_run: bool = False,
+        trusted: bool = False,
+    ) -> Obj:
+        """POST: store a new object.
+
+        Untrusted bodies (from kubectl) are copied and go through the whole pipeline. ``trusted``
+        objects are built by the lab's own components from already-defaulted parts: they skip
+        decoding and defaulting, and become the store's (callers must not reuse them).
+        """
+        if not trusted:
+            obj = copy.deepcopy(obj)
+        kind = self.kind_of(obj) if trusted else self.decode(obj)
+        strategy = strategy_for(kind.group, kind.kind)
+        obj = dict(obj)
+        meta = dict(obj.get("metadata") or {})
+        obj["metadata"] = meta
+        if kind.api_version != obj.get("apiVersion"):
+            obj["apiVersion"] = kind.api_version
+        if kind.namespaced:
+            ns = meta.get("namespace") or namespace or "default"
+            meta["namespace"] = ns
+        else:
+            meta.pop("namespace", None)
+            ns = ""
+        if not meta.get("name") and meta.get("generateName"):
+            meta["name"] = self._generate_name(kind, ns, meta["generateName"])
+        name = meta.get("name") or ""
+        if not name:
+            raise errors.invalid(
+                kind.kind, kind.group, "",
+                [errors.required("metadata.name", "name or generateName is required")],
+            )
+        # The apiserver owns these; whatever the client sent is dropped (PrepareForCreate).
+        for key in ("uid", "resourceVersion", "creationTimestamp", "deletionTimestamp",
+                    "deletionGracePeriodSeconds", "generation", "selfLink", "managedFields"):
+            meta.pop(key, None)
+        if strategy.status_subresource:
+            if strategy.initial_status is not None:
+                obj["status"] = strategy.initial_status(obj)
+            else:
+                obj.pop("status", None)
+        if strategy.default is not None and not trusted:
+            strategy.default(obj)
+        if strategy.prepare_create is not None:
+            strategy.prepare_create(obj)
+        for plugin in self.mutating:
+            plugin(obj, "CREATE", None)
+        errs = strategy.validate(obj)
+        if errs:
+            raise errors.invalid(kind.kind, kind.group, name, errs)
+        for plugin in self.validating:
+            plugin(obj, "CREATE", None)
+        if self.try_get(kind, ns, name) is not None:
+            raise errors.already_exists(kind.resource, name)
+        if dry_run:
+            return obj
+        meta["uid"] = self.streams.uuid()
+        meta["resourceVersion"] = self._next_rv()
+        meta["creationTimestamp"] = rfc3339(self.loop.now)
+        if strategy.generation:
+            meta["generation"] = 1
+        self._data.setdefault(kind, {}).setdefault(ns, {})[name] = obj
+        self._reindex(kind, obj, None)
+        self._record(source, "create", kind, obj)
+        self._notify(kind, ADDED, obj, None)
+        return obj
+
+    def _generate_name(self, kind: Kind, ns: str, base: str) -> str:
+        # k8s.io/apiserver/pkg/storage/names: base truncated to 58, then 5 random characters.
+        base = base[:58]
+        while True:
+            candidate = base + self.streams.suffix("names")
+            if self.try_get(kind, ns, candidate) is None:
+                return candidate
+
+    def update(
+        self,
+        obj: Obj,
+        *,
+        source: str,
+        status: bool = False,
+        dry_run: bool = False,
+        trusted: bool = False,
+        check_version: bool = True,
+    ) -> Obj:
+        """PUT (``status=True``: PUT …/status).
+
+        As with :meth:`create`, untrusted bodies are copied; trusted ones hand over their
+        top-level dict and must not have mutated any sub-tree shared with the stored object.
+        """
+        if not trusted:
+            obj = copy.deepcopy(obj)
+        kind = self.kind_of(obj) if trusted else self.decode(obj)
+        strategy = strategy_for(kind.group, kind.kind)
+        meta_in = _meta(obj)
+        ns = (meta_in.get("namespace") or "default") if kind.namespaced else ""
+        name = meta_in.get("name", "")
+        old = self.try_get(kind, ns, name)
+        if old is None:
+            raise errors.not_found(kind.resource, name)
+        old_meta = old["metadata"]
+        rv = meta_in.get("resourceVersion")
+        if check_version and rv and rv != old_meta["resourceVersion"]:
+            raise errors.conflict(
+                kind.resource, name,
+                "the object has been modified; please apply your changes to the latest "
+                "version and try again",
+            )
+        new = dict(obj)
+        if status:
+            # The status subresource only changes status (PrepareForUpdate of the status
+            # strategy): everything else comes from the stored object.
+            new = dict(old)
+            if "status" in obj:
+                new["status"] = obj["status"]
+            meta = dict(old_meta)
+        else:
+            meta = dict(meta_in)
+            for key in ("uid", "creationTimestamp", "deletionTimestamp",
+                        "deletionGracePeriodSeconds", "generateName"):
+                if key in old_meta:
+                    meta[key] = old_meta[key]
+                else:
+                    meta.pop(key, None)
+            if kind.namespaced:
+                meta["namespace"] = ns
+            if strategy.status_subresource:
+                if "status" in old:
+                    new["status"] = old["status"]
+                else:
+                    new.pop("status", None)
+            if strategy.default is not None and not trusted:
+                new["metadata"] = meta
+                strategy.default(new)
+            if strategy.generation:
+                gen = old_meta.get("generation", 1)
+                if any(new.get(f) != old.get(f) for f in strategy.spec_fields):
+                    gen += 1
+                meta["generation"] = gen
+            if strategy.prepare_update is not None:
+                new["metadata"] = meta
+                strategy.prepare_update(new, old)
+        new["metadata"] = meta
+        if not status:
+            for plugin in self.mutating:
+                plugin(new, "UPDATE", old)
+        errs = (strategy.validate_status_update(new, old) if status
+                else strategy.validate_update(new, old))
+        if errs:
+            raise errors.invalid(kind.kind, kind.group, name, errs)
+        if not status:
+            for plugin in self.validating:
+                plugin(new, "UPDATE", old)
+        if new == old:
+            # A no-op write does not bump the revision or wake watchers (etcd is not touched).
+            return old
+        if dry_run:
+            return new
+        meta["resourceVersion"] = self._next_rv()
+        self._put(kind, ns, name, new, old)
+        # Objects whose finalizers are all gone after deletion was requested disappear.
+        if meta.get("deletionTimestamp") and not meta.get("finalizers") and (
+            kind.kind != "Pod" and kind.kind != "Namespace"
+        ):
+            self._remove(kind, ns, name, source)
+        else:
+            self._record(source, "update-status" if status else "update", kind, new)
+            self._notify(kind, MODIFIED, new, old)
+        return new
+
+    def _put(self, kind: Kind, ns: str, name: str, new: Obj, old: Obj | None) -> None:
+        self._data.setdefault(kind, {}).setdefault(ns, {})[name] = new
+        self._reindex(kind, new, old)
+
+    def patch(
+        self,
+        kind: Kind,
+        namespace: str,
+        name: str,
+        mutate: Callable[[Obj], Obj],
+        *,
+        source: str,
+        status: bool = False,
+        dry_run: bool = False,
+        trusted: bool = False,
+    ) -> Obj:
+        """PATCH: ``mutate`` gets a deep copy of the live object and returns the patched one.
+
+        Patches apply to the latest version, so they never conflict.
+        """
+        live = self.get(kind, namespace, name)
+        patched = mutate(copy.deepcopy(live))
+        meta = dict(patched.get("metadata") or {})
+        meta["resourceVersion"] = live["metadata"]["resourceVersion"]
+        patched["metadata"] = meta
+        return self.update(patched, source=source, status=status, dry_run=dry_run,
+                           trusted=trusted)
+
+    def delete(
+        self,
+        kind: Kind,
+        namespace: str,
+        name: str,
+        *,
+        source: str,
+        grace_period: int | None = None,
+        propagation: str = "Background",
+        dry_run: bool = False,
+        uid: str | None = None,
+    ) -> Obj:
+        """DELETE. Returns the object as it was when deletion took effect or started.
+
+        Pods bound to a node are deleted gracefully: they get a ``deletionTimestamp`` and the
+        kubelet finishes the job. Objects with finalizers wait for them to be removed.
+        """
+        ns = namespace if kind.namespaced else ""
+        obj = self.get(kind, ns, name)
+        meta = obj["metadata"]
+        if uid is not None and meta.get("uid") != uid:
+            raise errors.conflict(
+                kind.resource, name,
+                f"Precondition failed: UID in precondition: {uid}, UID in object meta: "
+                f"{meta.get('uid')}",
+            )
+        if dry_run:
+            return obj
+        finalizers = list(meta.get("finalizers") or [])
+        if propagation == "Foreground" and "foregroundDeletion" not in finalizers:
+            finalizers.append("foregroundDeletion")
+        elif propagation == "Orphan" and "orphan" not in finalizers:
+            finalizers.append("orphan")
+        graceful = False
+        grace = 0
+        if kind.kind == "Pod":
+            spec_grace = (obj.get("spec") or {}).get("terminationGracePeriodSeconds", 30)
+            grace = spec_grace if grace_period is None else grace_period
+            phase = (obj.get("status") or {}).get("phase")
+            # Unscheduled and finished pods go at once (pod strategy CheckGracefulDelete).
+            if (obj.get("spec") or {}).get("nodeName") and phase not in ("Succeeded", "Failed"):
+                graceful = grace > 0
+        if kind.kind == "Namespace":
+            return self._delete_namespace(kind, obj, source)
+        if graceful or finalizers:
+            existing = meta.get("deletionTimestamp")
+            if existing and not graceful:
+                return obj
+            new_meta = dict(meta)
+            new_meta["finalizers"] = finalizers
+            if not finalizers:
+                new_meta.pop("finalizers")
+            if graceful:
+                old_grace = meta.get("deletionGracePeriodSeconds")
+                if existing and old_grace is not None and old_grace <= grace:
+                    return obj
+                new_meta["deletionTimestamp"] = rfc3339(self.loop.now + grace * 1_000_000_000)
+                new_meta["deletionGracePeriodSeconds"] = grace
+            elif not existing:
+                new_meta["deletionTimestamp"] = rfc3339(self.loop.now)
+                new_meta["deletionGracePeriodSeconds"] = 0
+            if "generation" in new_meta and not existing:
+                new_meta["generation"] = new_meta["generation"] + 1
+            new_meta["resourceVersion"] = self._next_rv()
+            new = dict(obj)
+            new["metadata"] = new_meta
+            self._put(kind, ns, name, new, obj)
+            self._record(source, "delete", kind, new)
+            self._notify(kind, MODIFIED, new, obj)
+            return new
+        return self._remove(kind, ns, name, source)
+
+    def _delete_namespace(self, kind: Kind, obj: Obj, source: str) -> Obj:
+        meta = obj["metadata"]
+        if meta.get("deletionTimestamp"):
+            return obj
+        new_meta = dict(meta)
+        new_meta["deletionTimestamp"] = rfc3339(self.loop.now)
+        new_meta["deletionGracePeriodSeconds"] = 0
+        new_meta["resourceVersion"] = self._next_rv()
+        new = dict(obj)
+        new["metadata"] = new_meta
+        new["status"] = {**(obj.get("status") or {}), "phase": "Terminating"}
+        self._put(kind, "", meta["name"], new, obj)
+        self._record(source, "delete", kind, new)
+        self._notify(kind, MODIFIED, new, obj)
+        return new
+
+    def remove(self, kind: Kind, namespace: str, name: str, *, source: str) -> Obj:
+        """Finish a deletion: the object leaves etcd (kubelet's final delete, finalize)."""
+        return self._remove(kind, namespace if kind.namespaced else "", name, source)
+
+    def _remove(self, kind: Kind, ns: str, name: str, source: str) -> Obj:
+        objs = self._data.get(kind, {}).get(ns, {})
+        obj = objs.pop(name, None)
+        if obj is None:
+            raise errors.not_found(kind.resource, name)
+        if not objs:
+            self._data[kind].pop(ns, None)
+        self._reindex(kind, None, obj)
+        # The DELETED event carries the last state with a fresh resourceVersion, like etcd.
+        gone = dict(obj)
+        gone["metadata"] = {**obj["metadata"], "resourceVersion": self._next_rv()}
+        self._record(source, "remove", kind, gone)
+        self._notify(kind, DELETED, gone, obj)
+        return gone
+
+
+def _field(obj: Obj | None, path: str) -> str | None:
+    cur: Any = obj
+    for part in path.split("."):
+        if not isinstance(cur, dict):
+            return None
+        cur = cur.get(part)
+    return cur if isinstance(cur, str) and cur else None

@@ -1,0 +1,151 @@
+"""The shape every controller shares: watch → enqueue a key → ``sync(key)``.
+
+Modelled on the controllers in ``k8s.io/kubernetes/pkg/controller`` and
+``k8s.io/client-go/util/workqueue``:
+
+- watch handlers never do work themselves; they only resolve which object is affected and
+  enqueue its ``namespace/name`` key;
+- the work queue de-duplicates keys: a key added many times before a worker picks it up is
+  synced once;
+- a worker pops keys and calls the controller's ``sync(key)``, which re-reads the current state
+  from the apiserver and reconciles it, idempotently;
+- a sync that raises is retried with the default controller rate limiter (5 ms doubling to
+  1000 s per key); ``enqueue_after`` schedules a re-check (progress deadlines, min-ready waits).
+
+``syncHandler`` is a plain attribute, as in the Go controllers, so a test can swap it out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from ..api.errors import StatusError
+from ..api.kinds import Kind
+from ..sim.clock import MILLISECOND, SECOND
+
+if TYPE_CHECKING:
+    from ..cluster import Cluster
+
+__all__ = ["Controller", "WorkQueue", "key_of", "split_key"]
+
+Obj = dict[str, Any]
+
+
+def key_of(obj: Obj) -> str:
+    meta = obj.get("metadata") or {}
+    ns = meta.get("namespace")
+    return f"{ns}/{meta['name']}" if ns else meta["name"]
+
+
+def split_key(key: str) -> tuple[str, str]:
+    if "/" in key:
+        ns, name = key.split("/", 1)
+        return ns, name
+    return "", key
+
+
+class WorkQueue:
+    """A de-duplicating, rate-limited queue of keys drained by one worker on the loop."""
+
+    def __init__(
+        self,
+        cluster: Cluster,
+        handler: Callable[[str], None],
+        *,
+        name: str,
+        latency: int = 1 * MILLISECOND,
+    ) -> None:
+        self.cluster = cluster
+        self.handler = handler
+        self.name = name
+        self.latency = latency
+        self._queue: dict[str, None] = {}
+        self._processing: set[str] = set()
+        self._dirty_while_processing: dict[str, None] = {}
+        self._scheduled = False
+        self._failures: dict[str, int] = {}
+        self._delayed: dict[str, Any] = {}
+
+    def add(self, key: str) -> None:
+        if key in self._processing:
+            self._dirty_while_processing[key] = None
+            return
+        self._queue[key] = None
+        if not self._scheduled:
+            self._scheduled = True
+            self.cluster.loop.call_later(self.latency, self._drain)
+
+    def add_after(self, key: str, delay: int) -> None:
+        """Add ``key`` once ``delay`` ns have passed (an earlier pending add wins)."""
+        if delay <= 0:
+            self.add(key)
+            return
+        loop = self.cluster.loop
+        due = loop.now + delay
+        pending = self._delayed.get(key)
+        if pending is not None and not pending.cancelled and pending.when <= due:
+            return
+        if pending is not None:
+            pending.cancel()
+        self._delayed[key] = loop.call_at(due, self._fire_delayed, key)
+
+    def _fire_delayed(self, key: str) -> None:
+        self._delayed.pop(key, None)
+        self.add(key)
+
+    def __len__(self) -> int:
+        return len(self._queue)
+
+    def _drain(self) -> None:
+        self._scheduled = False
+        while self._queue:
+            key = next(iter(self._queue))
+            del self._queue[key]
+            self._processing.add(key)
+            try:
+                self.handler(key)
+            except StatusError:
+                # The Go controllers requeue with back-off on any API error.
+                failures = self._failures.get(key, 0) + 1
+                self._failures[key] = failures
+                delay = min(5 * MILLISECOND * 2 ** (failures - 1), 1000 * SECOND)
+                self.add_after(key, delay)
+            else:
+                self._failures.pop(key, None)
+            finally:
+                self._processing.discard(key)
+            if key in self._dirty_while_processing:
+                del self._dirty_while_processing[key]
+                self.add(key)
+
+
+class Controller:
+    """Base for kube-controller-manager's controllers.
+
+    Subclasses set ``name`` (the component name events carry, e.g. ``deployment-controller``),
+    call :meth:`watch` in ``__init__`` and implement :meth:`sync`.
+    """
+
+    name = "controller"
+
+    def __init__(self, cluster: Cluster) -> None:
+        self.cluster = cluster
+        self.api = cluster.api
+        self.loop = cluster.loop
+        self.recorder = cluster.recorder(self.name)
+        self.queue = WorkQueue(cluster, self._sync_key, name=self.name)
+        self.syncHandler: Callable[[str], None] = self.sync
+
+    def _sync_key(self, key: str) -> None:
+        self.syncHandler(key)
+
+    def watch(self, kind: Kind, handler: Callable[[str, Obj, Obj | None], None]) -> None:
+        self.api.watch(kind, handler, latency=self.cluster.watch_latency(self.name),
+                       name=self.name)
+
+    def enqueue(self, obj: Obj) -> None:
+        self.queue.add(key_of(obj))
+
+    def sync(self, key: str) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError

@@ -1,0 +1,42 @@
+"""kube-controller-manager: starts every controller the lab models.
+
+The list mirrors ``cmd/kube-controller-manager/app/controllermanager.go``'s
+``NewControllerDescriptors`` for the controllers the lab implements, in that file's order.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .daemonset import DaemonSetController
+from .deployment import DeploymentController
+from .garbagecollector import GarbageCollector
+from .namespace import NamespaceController
+from .node_lifecycle import NodeLifecycleController
+from .replicaset import ReplicaSetController
+from .serviceaccount import ServiceAccountController
+
+if TYPE_CHECKING:
+    from ..cluster import Cluster
+
+__all__ = ["ControllerManager"]
+
+CONTROLLERS = (
+    ("serviceaccount", ServiceAccountController),
+    ("garbagecollector", GarbageCollector),
+    ("daemonset", DaemonSetController),
+    ("deployment", DeploymentController),
+    ("replicaset", ReplicaSetController),
+    ("namespace", NamespaceController),
+    ("node-lifecycle", NodeLifecycleController),
+)
+
+
+class ControllerManager:
+    name = "kube-controller-manager"
+
+    def __init__(self, cluster: Cluster) -> None:
+        self.cluster = cluster
+        self.controllers: dict[str, Any] = {}
+        for name, cls in CONTROLLERS:
+            self.controllers[name] = cls(cluster)

@@ -1,0 +1,46 @@
+"""Seeded random streams, one per component.
+
+Every random choice in the lab (pod name suffixes, UIDs, image pull durations, kube-proxy's
+backend pick, request latencies) draws from a named stream derived from the lab seed. Streams are
+independent, so adding a draw in the scheduler does not reshuffle the names the ReplicaSet
+controller generates. Seeds are derived with SHA-512 through ``random.Random(str)``, never with
+``hash()``, so they are the same in every process whatever ``PYTHONHASHSEED`` is.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+
+__all__ = ["NAME_ALPHABET", "Streams"]
+
+# k8s.io/apimachinery/pkg/util/rand: consonants and digits that cannot spell words.
+NAME_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
+
+
+class Streams:
+    """A family of independent ``random.Random`` generators keyed by name."""
+
+    def __init__(self, seed: int | str) -> None:
+        self.seed = seed
+        self._streams: dict[str, random.Random] = {}
+
+    def __call__(self, name: str) -> random.Random:
+        rng = self._streams.get(name)
+        if rng is None:
+            rng = random.Random(f"k8slab/{self.seed}/{name}")
+            self._streams[name] = rng
+        return rng
+
+    def suffix(self, name: str, length: int = 5) -> str:
+        """Random suffix from the apiserver's name alphabet (``generateName``)."""
+        rng = self(name)
+        return "".join(rng.choice(NAME_ALPHABET) for _ in range(length))
+
+    def uuid(self, name: str = "uid") -> str:
+        """A version-4 UUID string, as the apiserver assigns to ``metadata.uid``."""
+        return str(uuid.UUID(int=self(name).getrandbits(128), version=4))
+
+    def hex(self, name: str, length: int) -> str:
+        """``length`` lowercase hex digits (container IDs, image digests)."""
+        return f"{self(name).getrandbits(4 * length):0{length}x}"
