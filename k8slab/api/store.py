@@ -486,6 +486,38 @@ class APIServer:
         return self.update(patched, source=source, status=status, dry_run=dry_run,
                            trusted=trusted)
 
+    def bind(self, namespace: str, name: str, node: str, *, source: str) -> Obj:
+        """POST pods/binding: assign a pod to a node (what the scheduler's binder does).
+
+        Sets ``spec.nodeName`` and the ``PodScheduled`` condition, which a plain update of a
+        pod may not change.
+        """
+        from .kinds import by_gvk as _by_gvk
+
+        pod_kind = _by_gvk("v1", "Pod")
+        assert pod_kind is not None
+        pod = self.get(pod_kind, namespace, name)
+        spec = pod.get("spec") or {}
+        if spec.get("nodeName"):
+            raise errors.conflict(
+                "pods/binding", name,
+                f'pod {name} is already assigned to node "{spec["nodeName"]}"',
+            )
+        if (pod.get("metadata") or {}).get("deletionTimestamp"):
+            raise errors.conflict("pods/binding", name, f"pod {name} is being deleted, cannot "
+                                  "be assigned to a host")
+        status = dict(pod.get("status") or {})
+        conditions = [c for c in status.get("conditions") or [] if c.get("type") != "PodScheduled"]
+        conditions.append({"type": "PodScheduled", "status": "True", "lastProbeTime": None,
+                           "lastTransitionTime": rfc3339(self.loop.now)})
+        status["conditions"] = conditions
+        new = {**pod, "spec": {**spec, "nodeName": node}, "status": status,
+               "metadata": {**pod["metadata"], "resourceVersion": self._next_rv()}}
+        self._put(pod_kind, namespace, name, new, pod)
+        self._record(source, "bind", pod_kind, new)
+        self._notify(pod_kind, MODIFIED, new, pod)
+        return new
+
     def delete(
         self,
         kind: Kind,
