@@ -45,6 +45,14 @@ class Cluster:
         self.streams = Streams(seed)
         self.trace = Trace()
         self.api = APIServer(self.loop, self.streams, self.trace)
+        # What the apiserver's flags would say (--service-cluster-ip-range, …).
+        self.api.options.update(
+            service_cidr=self.config.service_cidr,
+            cluster_cidr=self.config.cluster_cidr,
+            node_port_range=(30000, 32767),
+            cluster_domain=self.config.cluster_domain,
+            kubernetes_version=self.config.kubernetes_version,
+        )
         install_groups(self.api)
         admission.install(self.api)
         self.kubelets: dict[str, Kubelet] = {}

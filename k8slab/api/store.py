@@ -116,6 +116,8 @@ class APIServer:
         self.mutating: list[Admission] = []
         self.validating: list[Admission] = []
         self.digests: dict[str, Callable[[Obj], dict[str, Any]]] = {}
+        # apiserver flags and cluster facts strategies need (service CIDR, node port range…)
+        self.options: dict[str, Any] = {}
 
     # ------------------------------------------------------------------ reads
 

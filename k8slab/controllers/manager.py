@@ -13,6 +13,7 @@ from .deployment import DeploymentController
 from .garbagecollector import GarbageCollector
 from .namespace import NamespaceController
 from .node_lifecycle import NodeLifecycleController
+from .nodeipam import NodeIpamController
 from .replicaset import ReplicaSetController
 from .serviceaccount import ServiceAccountController
 
@@ -28,6 +29,7 @@ CONTROLLERS = (
     ("deployment", DeploymentController),
     ("replicaset", ReplicaSetController),
     ("namespace", NamespaceController),
+    ("nodeipam", NodeIpamController),
     ("node-lifecycle", NodeLifecycleController),
 )
 
