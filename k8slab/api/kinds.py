@@ -15,8 +15,11 @@ from dataclasses import dataclass
 __all__ = ["KINDS", "Kind", "all_category", "by_gvk", "lookup"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Kind:
+    """One served resource type. Instances are singletons from :data:`KINDS`, so identity is
+    equality (and hashing is cheap: kinds key the store's hot dictionaries)."""
+
     group: str
     version: str
     kind: str

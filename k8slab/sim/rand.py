@@ -34,8 +34,7 @@ class Streams:
 
     def suffix(self, name: str, length: int = 5) -> str:
         """Random suffix from the apiserver's name alphabet (``generateName``)."""
-        rng = self(name)
-        return "".join(rng.choice(NAME_ALPHABET) for _ in range(length))
+        return "".join(self(name).choices(NAME_ALPHABET, k=length))
 
     def uuid(self, name: str = "uid") -> str:
         """A version-4 UUID string, as the apiserver assigns to ``metadata.uid``."""

@@ -30,8 +30,16 @@ def to_datetime(ns: int) -> _dt.datetime:
     return _EPOCH + _dt.timedelta(microseconds=ns // 1000)
 
 
+_LAST_SECOND: list = [None, ""]
+
+
 def rfc3339(ns: int) -> str:
-    return to_datetime(ns).strftime("%Y-%m-%dT%H:%M:%SZ")
+    second = ns // _NS
+    # Many writes share a second (30,000 pods are created in a few virtual seconds).
+    if _LAST_SECOND[0] != second:
+        _LAST_SECOND[0] = second
+        _LAST_SECOND[1] = to_datetime(second * _NS).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return _LAST_SECOND[1]
 
 
 def rfc3339_micro(ns: int) -> str:
