@@ -12,6 +12,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .addons import install_addons
+from .api.admission import ensure_system_priority_classes
+from .api.servicealloc import ensure_kubernetes_service
 from .sim.clock import SECOND
 
 if TYPE_CHECKING:
@@ -34,6 +36,9 @@ def bootstrap(cluster: Cluster) -> None:
              "spec": {"finalizers": ["kubernetes"]}, "status": {"phase": "Active"}},
             source="kubeadm", trusted=True,
         )
+    # What the apiserver creates for itself at start-up.
+    ensure_kubernetes_service(api, cluster.config.nodes[0].ip)
+    ensure_system_priority_classes(api)
     for node in cluster.config.nodes:
         cluster.add_node(node)
     install_addons(cluster)

@@ -1,11 +1,21 @@
 """Recording Kubernetes Events, as ``k8s.io/client-go/tools/record`` does.
 
 Components report what they did as core/v1 ``Event`` objects: ``Scheduled``, ``Pulling``,
-``ScalingReplicaSet``, ``Unhealthy``… The recorder names each event
-``<object>.<hex of the first timestamp in ns>`` and, like client-go's ``EventCorrelator``,
-folds a repeat of the same (object, type, reason, message, source) into the existing event by
-raising ``count`` and ``lastTimestamp`` — which is where ``kubectl describe``'s
-``12s (x3 over 2m)`` comes from.
+``ScalingReplicaSet``, ``Unhealthy``… Each event goes through client-go's ``EventCorrelator``
+(``tools/record/events_cache.go``) before it reaches the apiserver:
+
+1. **aggregation** — events that differ only in their message (same source, object, type and
+   reason) are counted per 10-minute window; from the 10th distinct message on they are folded
+   into one event whose message is ``(combined from similar events): <latest message>``. This is
+   why ``kubectl describe rs`` of a 10-replica ReplicaSet shows nine ``Created pod`` lines and a
+   combined one;
+2. **de-duplication** — an event identical to one already recorded raises that event's
+   ``count`` and ``lastTimestamp`` instead of creating another (``12s (x3 over 2m)``);
+3. **spam filtering** — a token bucket per (source, object) with a burst of 25 and one token per
+   5 minutes; events beyond it are dropped.
+
+Events are named ``<object>.<hex of the virtual time in ns>``. Refused writes (e.g. into a
+terminating namespace) are dropped, as client-go logs and drops them.
 """
 
 from __future__ import annotations
@@ -13,6 +23,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..sim.timefmt import rfc3339
+from .errors import StatusError
 from .kinds import by_gvk
 from .store import APIServer
 
@@ -20,6 +31,39 @@ __all__ = ["EventRecorder"]
 
 Obj = dict[str, Any]
 EVENT = by_gvk("v1", "Event")
+
+_NS = 1_000_000_000
+# client-go tools/record/events_cache.go defaults
+MAX_LRU_CACHE_ENTRIES = 4096
+AGGREGATE_MAX_EVENTS = 10
+AGGREGATE_INTERVAL = 600 * _NS
+SPAM_BURST = 25
+SPAM_REFILL = 300 * _NS  # defaultSpamQPS = 1/300
+
+
+class _AggregateRecord:
+    __slots__ = ("last", "messages")
+
+    def __init__(self) -> None:
+        # Insertion-ordered, so that trimming is deterministic (Go's PopAny is random).
+        self.messages: dict[str, None] = {}
+        self.last = 0
+
+
+class _Bucket:
+    __slots__ = ("stamp", "tokens")
+
+    def __init__(self, now: int) -> None:
+        self.tokens = float(SPAM_BURST)
+        self.stamp = now
+
+    def take(self, now: int) -> bool:
+        self.tokens = min(float(SPAM_BURST), self.tokens + (now - self.stamp) / SPAM_REFILL)
+        self.stamp = now
+        if self.tokens >= 1.0:
+            self.tokens -= 1.0
+            return True
+        return False
 
 
 class EventRecorder:
@@ -29,8 +73,11 @@ class EventRecorder:
         self.api = api
         self.component = component
         self.host = host
-        # aggregation key → (namespace, event name)
-        self._seen: dict[tuple[Any, ...], tuple[str, str]] = {}
+        self._aggregates: dict[tuple[Any, ...], _AggregateRecord] = {}
+        # correlation key → (namespace, event name) of the Event that key last produced
+        self._observed: dict[tuple[Any, ...], tuple[str, str]] = {}
+        self._spam: dict[tuple[Any, ...], _Bucket] = {}
+        self._last_stamp: dict[tuple[str, str], int] = {}
 
     def event(
         self,
@@ -41,7 +88,10 @@ class EventRecorder:
         *,
         field_path: str = "",
     ) -> Obj | None:
-        """Record one event about ``obj`` (``type_`` is ``Normal`` or ``Warning``)."""
+        """Record one event about ``obj`` (``type_`` is ``Normal`` or ``Warning``).
+
+        Returns the Event as stored, or None when the correlator dropped it.
+        """
         assert EVENT is not None
         meta = obj.get("metadata") or {}
         namespace = meta.get("namespace") or "default"
@@ -58,27 +108,54 @@ class EventRecorder:
         if field_path:
             involved["fieldPath"] = field_path
         now = self.api.loop.now
-        key = (involved["uid"], involved["kind"], involved["name"], field_path, type_, reason,
-               message)
-        seen = self._seen.get(key)
+        obj_key = (involved["kind"], namespace, involved["name"], involved["uid"],
+                   involved["apiVersion"])
+
+        # 1. aggregation (EventAggregator.EventAggregate)
+        aggregate_key = (*obj_key, field_path, type_, reason)
+        record = self._aggregates.get(aggregate_key)
+        if record is None or now - record.last > AGGREGATE_INTERVAL:
+            record = _AggregateRecord()
+            self._aggregates[aggregate_key] = record
+        record.messages[message] = None
+        record.last = now
+        if len(record.messages) < AGGREGATE_MAX_EVENTS:
+            key: tuple[Any, ...] = (*aggregate_key, message)
+        else:
+            # Keep the set from growing past the maximum (upstream pops an arbitrary member).
+            del record.messages[next(iter(record.messages))]
+            key = aggregate_key
+            message = "(combined from similar events): " + message
+
+        # 3. spam filter (EventSourceObjectSpamFilter), applied to every observation
+        bucket = self._spam.get(obj_key)
+        if bucket is None:
+            bucket = self._spam[obj_key] = _Bucket(now)
+        if not bucket.take(now):
+            return None
+
+        # 2. de-duplication (eventLogger.eventObserve)
+        seen = self._observed.get(key)
         if seen is not None:
             existing = self.api.try_get(EVENT, *seen)
             if existing is not None:
                 new = dict(existing)
                 new["count"] = int(existing.get("count", 1)) + 1
                 new["lastTimestamp"] = rfc3339(now)
+                new["message"] = message
                 new["metadata"] = dict(existing["metadata"])
-                return self.api.update(new, source=self.component, trusted=True)
+                try:
+                    return self.api.update(new, source=self.component, trusted=True)
+                except StatusError:
+                    return None
+
         source: Obj = {"component": self.component}
         if self.host:
             source["host"] = self.host
         event: Obj = {
             "apiVersion": "v1",
             "kind": "Event",
-            "metadata": {
-                "name": f"{involved['name']}.{now:x}",
-                "namespace": namespace,
-            },
+            "metadata": {"namespace": namespace},
             "involvedObject": involved,
             "reason": reason,
             "message": message,
@@ -91,12 +168,19 @@ class EventRecorder:
             "reportingComponent": self.component,
             "reportingInstance": self.host,
         }
-        name = event["metadata"]["name"]
-        bump = 0
+        # Names carry the nanosecond of creation; events of one object created at the same
+        # virtual instant take the following nanoseconds (remembered, so a burst of pod
+        # creations does not probe quadratically many names).
+        stamp = max(now, self._last_stamp.get((namespace, involved["name"]), now - 1) + 1)
+        name = f"{involved['name']}.{stamp:x}"
         while self.api.try_get(EVENT, namespace, name) is not None:
-            bump += 1
-            name = f"{involved['name']}.{now + bump:x}"
+            stamp += 1
+            name = f"{involved['name']}.{stamp:x}"
+        self._last_stamp[(namespace, involved["name"])] = stamp
         event["metadata"]["name"] = name
-        created = self.api.create(event, source=self.component, trusted=True)
-        self._seen[key] = (namespace, name)
+        try:
+            created = self.api.create(event, source=self.component, trusted=True)
+        except StatusError:
+            return None
+        self._observed[key] = (namespace, name)
         return created

@@ -49,6 +49,10 @@ class Strategy:
     prepare_create: Callable[[Obj], None] | None = None
     #: extra hook run on update before validation; receives (new, old)
     prepare_update: Callable[[Obj, Obj], None] | None = None
+    #: metadata keys a write to the status subresource may change (the Deployment status
+    #: strategy only resets spec and labels, so the controller records its revision
+    #: annotation through …/status without bumping the generation)
+    status_metadata: tuple[str, ...] = ()
     #: which top-level keys survive a plain update untouched (besides metadata)
     extra: dict[str, Any] = field(default_factory=dict)
 

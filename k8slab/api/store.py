@@ -406,6 +406,11 @@ class APIServer:
             if "status" in obj:
                 new["status"] = obj["status"]
             meta = dict(old_meta)
+            for key in strategy.status_metadata:
+                if key in meta_in:
+                    meta[key] = meta_in[key]
+                else:
+                    meta.pop(key, None)
         else:
             meta = dict(meta_in)
             for key in ("uid", "creationTimestamp", "deletionTimestamp",

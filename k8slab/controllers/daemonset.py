@@ -1,14 +1,426 @@
-"""DaemonSet controller (models pkg/controller/daemon). Stub: to be implemented."""
+"""The DaemonSet controller (``pkg/controller/daemon``: ``daemon_controller.go``, ``update.go``,
+``util/daemonset_util.go``).
+
+One pod per eligible node. A node is eligible when the template's ``nodeName``, nodeSelector and
+required node affinity match it and its NoSchedule/NoExecute taints are tolerated — counting the
+tolerations every daemon pod gets (``AddOrUpdateDaemonPodTolerations``): not-ready and
+unreachable ``NoExecute`` without a time limit, disk-pressure, memory-pressure, pid-pressure and
+unschedulable ``NoSchedule``, and network-unavailable ``NoSchedule`` for host-network pods. A
+node with an untolerated NoSchedule taint keeps a pod it already has; an untolerated NoExecute
+taint removes it.
+
+Pods are created through the apiserver and placed by the default scheduler: the controller pins
+each one with required node affinity on ``metadata.name``
+(``ReplaceDaemonSetPodNodeNameNodeAffinity``) and labels it with ``controller-revision-hash``
+and ``pod-template-generation``. Each template version is a ControllerRevision
+``<ds>-<hash>``; a RollingUpdate replaces old pods node by node, at most ``maxUnavailable``
+(default 1) unavailable at a time, unavailable old pods first. Status:
+desired/current/misscheduled/ready/updated/available/unavailable counts and
+``observedGeneration``. Events: ``SuccessfulCreate`` ``Created pod: <name>``,
+``SuccessfulDelete`` ``Deleted pod: <name>``, ``FailedDaemonPod`` for failed pods.
+"""
 
 from __future__ import annotations
 
-from .base import Controller
+import copy
+import math
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["DaemonSetController"]
+from ..api.errors import StatusError
+from ..api.kinds import by_gvk
+from ..api.store import DELETED
+from ..scheduler.framework import parse_taints, parse_tolerations, term_matches, tolerated
+from ..sim.clock import SECOND
+from ..sim.timefmt import parse_rfc3339
+from .base import Controller, split_key
+from .deployment.util import compute_hash
+
+if TYPE_CHECKING:
+    from ..cluster import Cluster
+
+__all__ = ["DaemonSetController", "daemon_tolerations"]
+
+Obj = dict[str, Any]
+
+DS = by_gvk("apps/v1", "DaemonSet")
+POD = by_gvk("v1", "Pod")
+NODE = by_gvk("v1", "Node")
+REVISION = by_gvk("apps/v1", "ControllerRevision")
+
+HASH_LABEL = "controller-revision-hash"
+GENERATION_LABEL = "pod-template-generation"
+OWNER_INDEX = "daemonset-controller:owner-uid"
+BURST_REPLICAS = 250
+
+
+def daemon_tolerations(spec: Obj) -> list[Obj]:
+    """``AddOrUpdateDaemonPodTolerations``: the template's tolerations plus the automatic ones."""
+    tolerations = [dict(t) for t in spec.get("tolerations") or ()]
+    auto = [
+        ("node.kubernetes.io/not-ready", "NoExecute"),
+        ("node.kubernetes.io/unreachable", "NoExecute"),
+        ("node.kubernetes.io/disk-pressure", "NoSchedule"),
+        ("node.kubernetes.io/memory-pressure", "NoSchedule"),
+        ("node.kubernetes.io/pid-pressure", "NoSchedule"),
+        ("node.kubernetes.io/unschedulable", "NoSchedule"),
+    ]
+    if spec.get("hostNetwork"):
+        auto.append(("node.kubernetes.io/network-unavailable", "NoSchedule"))
+    for key, effect in auto:
+        wanted = {"key": key, "operator": "Exists", "effect": effect}
+        for i, t in enumerate(tolerations):
+            # AddOrUpdateTolerationInPodSpec: same key, operator, value and effect is replaced.
+            if (t.get("key") == key and t.get("operator", "Equal") == "Exists"
+                    and t.get("effect") == effect and not t.get("value")):
+                tolerations[i] = wanted
+                break
+        else:
+            tolerations.append(wanted)
+    return tolerations
+
+
+def _node_affinity(affinity: Obj | None, node: str) -> Obj:
+    """``ReplaceDaemonSetPodNodeNameNodeAffinity``: required terms pin ``metadata.name``."""
+    affinity = copy.deepcopy(affinity) if affinity else {}
+    node_aff = affinity.setdefault("nodeAffinity", {})
+    node_aff["requiredDuringSchedulingIgnoredDuringExecution"] = {"nodeSelectorTerms": [{
+        "matchFields": [{"key": "metadata.name", "operator": "In", "values": [node]}]}]}
+    return affinity
+
+
+def _owner_uid(pod: Obj) -> list[str]:
+    return [ref["uid"] for ref in (pod.get("metadata") or {}).get("ownerReferences") or ()
+            if ref.get("controller") and ref.get("kind") == "DaemonSet" and ref.get("uid")]
+
+
+def _created(obj: Obj) -> tuple[int, str]:
+    text = (obj.get("metadata") or {}).get("creationTimestamp")
+    return (parse_rfc3339(text) if text else 0, obj["metadata"]["name"])
+
+
+def _ready_since(pod: Obj) -> int | None:
+    for cond in (pod.get("status") or {}).get("conditions") or ():
+        if cond.get("type") == "Ready" and cond.get("status") == "True":
+            text = cond.get("lastTransitionTime")
+            return parse_rfc3339(text) if text else 0
+    return None
+
+
+def _scaled(value: Any, total: int) -> int:
+    """``intstr.GetScaledValueFromIntOrPercent`` rounding up."""
+    if isinstance(value, str) and value.endswith("%"):
+        try:
+            return math.ceil(int(value[:-1]) * total / 100)
+        except ValueError:
+            return 1
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 1
 
 
 class DaemonSetController(Controller):
+    """daemonset-controller."""
+
     name = "daemonset-controller"
 
+    def __init__(self, cluster: Cluster) -> None:
+        super().__init__(cluster)
+        self._eligibility: dict[tuple[str, str], tuple[tuple[Any, ...], tuple[bool, bool]]] = {}
+        try:
+            self.api.by_index(POD, OWNER_INDEX, "")  # type: ignore[arg-type]
+        except KeyError:
+            self.api.add_index(POD, OWNER_INDEX, _owner_uid)  # type: ignore[arg-type]
+        self.watch(DS, self._on_ds)  # type: ignore[arg-type]
+        self.watch(POD, self._on_pod)  # type: ignore[arg-type]
+        self.watch(NODE, self._on_node)  # type: ignore[arg-type]
+
+    # ------------------------------------------------------------------ watches
+
+    def _on_ds(self, event: str, ds: Obj, old: Obj | None) -> None:
+        if event != DELETED:
+            self.enqueue(ds)
+
+    def _on_pod(self, event: str, pod: Obj, old: Obj | None) -> None:
+        for ref in (pod.get("metadata") or {}).get("ownerReferences") or ():
+            if ref.get("controller") and ref.get("kind") == "DaemonSet":
+                ns = pod["metadata"].get("namespace", "default")
+                self.queue.add(f"{ns}/{ref.get('name', '')}")
+
+    def _on_node(self, event: str, node: Obj, old: Obj | None) -> None:
+        if old is not None and event != DELETED:
+            o, n = old.get("metadata") or {}, node.get("metadata") or {}
+            if (o.get("labels") == n.get("labels") and old.get("spec") == node.get("spec")
+                    and _ready(old) == _ready(node)):
+                return
+        for ds in self.api.list(DS):  # type: ignore[arg-type]
+            self.enqueue(ds)
+
+    # ------------------------------------------------------------------ eligibility
+
+    def should_run(self, ds: Obj, node: Obj) -> tuple[bool, bool]:
+        """``NodeShouldRunDaemonPod``: (should run, should continue running).
+
+        Cached per DaemonSet and node on the identity of the template and of the node's labels
+        and spec (objects are copy-on-write, so a heartbeat keeps them).
+        """
+        key = (ds["metadata"].get("uid", ""), node["metadata"]["name"])
+        parts = (ds["spec"]["template"], node["metadata"].get("labels"), node.get("spec"))
+        hit = self._eligibility.get(key)
+        if hit is not None and all(a is b for a, b in zip(hit[0], parts, strict=True)):
+            return hit[1]
+        result = self._should_run(ds, node)
+        self._eligibility[key] = (parts, result)
+        return result
+
+    def _should_run(self, ds: Obj, node: Obj) -> tuple[bool, bool]:
+        spec = ds["spec"]["template"].get("spec") or {}
+        meta = node["metadata"]
+        name = meta["name"]
+        labels = meta.get("labels") or {}
+        if spec.get("nodeName") and spec["nodeName"] != name:
+            return False, False
+        for k, v in (spec.get("nodeSelector") or {}).items():
+            if labels.get(k) != v:
+                return False, False
+        required = (((spec.get("affinity") or {}).get("nodeAffinity") or {})
+                    .get("requiredDuringSchedulingIgnoredDuringExecution"))
+        if isinstance(required, dict) and not any(
+                term_matches(t, name, labels) for t in required.get("nodeSelectorTerms") or ()):
+            return False, False
+        tolerations = parse_tolerations(daemon_tolerations(spec))
+        untolerated = [t for t in parse_taints((node.get("spec") or {}).get("taints"))
+                       if t[2] in ("NoSchedule", "NoExecute") and not tolerated(tolerations, t)]
+        if untolerated:
+            return False, not any(t[2] == "NoExecute" for t in untolerated)
+        return True, True
+
+    # ------------------------------------------------------------------ history
+
+    def _revision(self, ds: Obj) -> tuple[str, Obj]:
+        """The ControllerRevision of the current template, created or bumped if needed."""
+        meta = ds["metadata"]
+        ns = meta.get("namespace", "default")
+        template = ds["spec"]["template"]
+        collision = (ds.get("status") or {}).get("collisionCount")
+        hash_ = compute_hash(template, collision)
+        name = f"{meta['name']}-{hash_}"
+        owned = [r for r in self.api.list(REVISION, ns)  # type: ignore[arg-type]
+                 if any(ref.get("uid") == meta["uid"]
+                        for ref in r["metadata"].get("ownerReferences") or ())]
+        top = max((int(r.get("revision") or 0) for r in owned), default=0)
+        existing = next((r for r in owned if r["metadata"]["name"] == name), None)
+        if existing is not None:
+            if int(existing.get("revision") or 0) < top:
+                existing = self.api.update({**existing, "revision": top + 1},
+                                           source=self.name, trusted=True)
+            return hash_, existing
+        patch = {"spec": {"template": {**template, "$patch": "replace"}}}
+        labels = {**(template.get("metadata") or {}).get("labels", {}), HASH_LABEL: hash_}
+        cr_meta: Obj = {"name": name, "namespace": ns, "labels": labels,
+                        "ownerReferences": [{"apiVersion": "apps/v1", "kind": "DaemonSet",
+                                             "name": meta["name"], "uid": meta["uid"],
+                                             "controller": True, "blockOwnerDeletion": True}]}
+        if meta.get("annotations"):
+            cr_meta["annotations"] = dict(meta["annotations"])
+        cr = {"apiVersion": "apps/v1", "kind": "ControllerRevision", "metadata": cr_meta,
+              "data": copy.deepcopy(patch), "revision": top + 1}
+        created = self.api.create(cr, source=self.name)
+        return hash_, created
+
+    def _cleanup_history(self, ds: Obj, current: str) -> None:
+        limit = int(ds["spec"].get("revisionHistoryLimit", 10))
+        ns = ds["metadata"].get("namespace", "default")
+        uid = ds["metadata"]["uid"]
+        live_hashes = {p["metadata"].get("labels", {}).get(HASH_LABEL)
+                       for p in self.api.by_index(POD, OWNER_INDEX, uid)}  # type: ignore[arg-type]
+        old = [r for r in self.api.list(REVISION, ns)  # type: ignore[arg-type]
+               if any(ref.get("uid") == uid for ref in r["metadata"].get("ownerReferences") or ())
+               and r["metadata"]["name"] != current
+               and r["metadata"].get("labels", {}).get(HASH_LABEL) not in live_hashes]
+        old.sort(key=lambda r: int(r.get("revision") or 0))
+        for r in old[:max(0, len(old) - limit)]:
+            self.api.delete(REVISION, ns, r["metadata"]["name"], source=self.name)  # type: ignore[arg-type]
+
+    # ------------------------------------------------------------------ sync
+
     def sync(self, key: str) -> None:
-        return None
+        ns, name = split_key(key)
+        ds = self.api.try_get(DS, ns, name)  # type: ignore[arg-type]
+        if ds is None or ds["metadata"].get("deletionTimestamp"):
+            return
+        hash_, revision = self._revision(ds)
+        generation = str(ds["metadata"].get("generation", 1))
+        nodes = self.api.list(NODE)  # type: ignore[arg-type]
+        by_node = self._pods_by_node(ds)
+        to_create: list[str] = []
+        to_delete: list[Obj] = []
+        for node in nodes:
+            nname = node["metadata"]["name"]
+            run, keep = self.should_run(ds, node)
+            pods = by_node.get(nname, [])
+            live = [p for p in pods if not p["metadata"].get("deletionTimestamp")]
+            failed = [p for p in live if (p.get("status") or {}).get("phase") == "Failed"]
+            for pod in failed:
+                self.recorder.event(ds, "Warning", "FailedDaemonPod",
+                                    f"Found failed daemon pod {ns}/{pod['metadata']['name']} "
+                                    f"on node {nname}, will try to kill it")
+                to_delete.append(pod)
+            running = [p for p in live if p not in failed]
+            if run and not running:
+                to_create.append(nname)
+            elif run and len(running) > 1:
+                to_delete.extend(running[1:])
+            elif not keep and running:
+                to_delete.extend(running)
+        # Pods left on nodes that no longer exist are the pod GC's (gcOrphaned), not ours.
+        self._sync_nodes(ds, to_create[:BURST_REPLICAS], to_delete, hash_, generation)
+        strategy = ds["spec"].get("updateStrategy") or {}
+        if strategy.get("type", "RollingUpdate") == "RollingUpdate":
+            self._rolling_update(ds, nodes, hash_, generation)
+        self._cleanup_history(ds, revision["metadata"]["name"])
+        self._update_status(ds, nodes, hash_, generation)
+
+    def _pods_by_node(self, ds: Obj) -> dict[str, list[Obj]]:
+        by_node: dict[str, list[Obj]] = {}
+        for pod in self.api.by_index(POD, OWNER_INDEX, ds["metadata"]["uid"]):  # type: ignore[arg-type]
+            node = (pod.get("spec") or {}).get("nodeName") or _pinned_node(pod)
+            by_node.setdefault(node, []).append(pod)
+        for pods in by_node.values():
+            pods.sort(key=_created)
+        return by_node
+
+    def _sync_nodes(self, ds: Obj, create: list[str], delete: list[Obj], hash_: str,
+                    generation: str) -> None:
+        ns = ds["metadata"].get("namespace", "default")
+        for pod in delete:
+            try:
+                self.api.delete(POD, ns, pod["metadata"]["name"], source=self.name)  # type: ignore[arg-type]
+            except StatusError:
+                continue
+            self.recorder.event(ds, "Normal", "SuccessfulDelete",
+                                f"Deleted pod: {pod['metadata']['name']}")
+        for node in create:
+            pod = self._new_pod(ds, node, hash_, generation)
+            created = self.api.create(pod, source=self.name)
+            self.recorder.event(ds, "Normal", "SuccessfulCreate",
+                                f"Created pod: {created['metadata']['name']}")
+
+    def _new_pod(self, ds: Obj, node: str, hash_: str, generation: str) -> Obj:
+        meta = ds["metadata"]
+        template = ds["spec"]["template"]
+        tmeta = template.get("metadata") or {}
+        spec = copy.deepcopy(template.get("spec") or {})
+        spec["tolerations"] = daemon_tolerations(spec)
+        spec["affinity"] = _node_affinity(spec.get("affinity"), node)
+        labels = {**(tmeta.get("labels") or {}), HASH_LABEL: hash_, GENERATION_LABEL: generation}
+        pod_meta: Obj = {"generateName": f"{meta['name']}-", "namespace": meta.get("namespace",
+                                                                                  "default"),
+                         "labels": labels,
+                         "ownerReferences": [{"apiVersion": "apps/v1", "kind": "DaemonSet",
+                                              "name": meta["name"], "uid": meta["uid"],
+                                              "controller": True, "blockOwnerDeletion": True}]}
+        if tmeta.get("annotations"):
+            pod_meta["annotations"] = dict(tmeta["annotations"])
+        return {"apiVersion": "v1", "kind": "Pod", "metadata": pod_meta, "spec": spec}
+
+    def _available(self, ds: Obj, pod: Obj) -> bool:
+        since = _ready_since(pod)
+        if since is None:
+            return False
+        min_ready = int(ds["spec"].get("minReadySeconds") or 0)
+        return min_ready == 0 or since + min_ready * SECOND <= self.loop.now
+
+    def _rolling_update(self, ds: Obj, nodes: list[Obj], hash_: str, generation: str) -> None:
+        """``rollingUpdate`` with maxSurge 0: replace old pods, maxUnavailable at a time."""
+        by_node = self._pods_by_node(ds)
+        desired = sum(1 for n in nodes if self.should_run(ds, n)[0])
+        ru = (ds["spec"].get("updateStrategy") or {}).get("rollingUpdate") or {}
+        max_unavailable = _scaled(ru.get("maxUnavailable", 1), desired)
+        unavailable = 0
+        replace: list[Obj] = []
+        candidates: list[Obj] = []
+        for nname in sorted(by_node):
+            live = [p for p in by_node[nname] if not p["metadata"].get("deletionTimestamp")]
+            new = [p for p in live if _updated(p, hash_, generation)]
+            old = [p for p in live if not _updated(p, hash_, generation)]
+            if len(new) > 1 or len(old) > 1 or (not new and not old) or (new and old):
+                unavailable += 1
+            elif new:
+                if not self._available(ds, new[0]):
+                    unavailable += 1
+            elif not self._available(ds, old[0]):
+                replace.append(old[0])
+            elif unavailable < max_unavailable:
+                candidates.append(old[0])
+        budget = min(max(max_unavailable - unavailable, 0), len(candidates))
+        delete = replace + candidates[:budget]
+        if delete:
+            self._sync_nodes(ds, [], delete, hash_, generation)
+
+    def _update_status(self, ds: Obj, nodes: list[Obj], hash_: str, generation: str) -> None:
+        by_node = self._pods_by_node(ds)
+        desired = current = misscheduled = ready = available = updated = 0
+        waiting = False
+        for node in nodes:
+            run, _ = self.should_run(ds, node)
+            node_pods = by_node.get(node["metadata"]["name"], [])
+            if run:
+                desired += 1
+                if node_pods:
+                    current += 1
+                    pod = node_pods[0]
+                    if _ready_since(pod) is not None:
+                        ready += 1
+                        if self._available(ds, pod):
+                            available += 1
+                        else:
+                            waiting = True
+                    if _updated(pod, hash_, generation):
+                        updated += 1
+            elif node_pods:
+                misscheduled += 1
+        status: Obj = {"currentNumberScheduled": current, "numberMisscheduled": misscheduled,
+                       "desiredNumberScheduled": desired, "numberReady": ready}
+        old = ds.get("status") or {}
+        observed = ds["metadata"].get("generation")
+        for field, value in (("observedGeneration", observed),
+                             ("updatedNumberScheduled", updated),
+                             ("numberAvailable", available),
+                             ("numberUnavailable", desired - available),
+                             ("collisionCount", old.get("collisionCount"))):
+            if value:
+                status[field] = value
+        if old.get("conditions"):
+            status["conditions"] = old["conditions"]
+        if status != old:
+            self.api.update({**ds, "status": status}, source=self.name, status=True,
+                            trusted=True)
+        if waiting:
+            min_ready = int(ds["spec"].get("minReadySeconds") or 0)
+            self.queue.add_after(f"{ds['metadata'].get('namespace', 'default')}/"
+                                 f"{ds['metadata']['name']}", min_ready * SECOND)
+
+
+def _pinned_node(pod: Obj) -> str:
+    """The node a not-yet-scheduled daemon pod is pinned to by its node affinity."""
+    required = ((((pod.get("spec") or {}).get("affinity") or {}).get("nodeAffinity") or {})
+                .get("requiredDuringSchedulingIgnoredDuringExecution") or {})
+    for term in required.get("nodeSelectorTerms") or ():
+        for req in term.get("matchFields") or ():
+            if req.get("key") == "metadata.name" and req.get("values"):
+                return str(req["values"][0])
+    return ""
+
+
+def _updated(pod: Obj, hash_: str, generation: str) -> bool:
+    """``IsPodUpdated``: the revision hash or the template generation matches."""
+    labels = pod["metadata"].get("labels") or {}
+    return labels.get(HASH_LABEL) == hash_ or labels.get(GENERATION_LABEL) == generation
+
+
+def _ready(node: Obj) -> str:
+    for cond in (node.get("status") or {}).get("conditions") or ():
+        if cond.get("type") == "Ready":
+            return str(cond.get("status"))
+    return ""

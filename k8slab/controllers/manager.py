@@ -15,6 +15,8 @@ from .namespace import NamespaceController
 from .node_lifecycle import NodeLifecycleController
 from .nodeipam import NodeIpamController
 from .replicaset import ReplicaSetController
+from .resourcequota import ResourceQuotaController
+from .rootcacertpublisher import RootCACertPublisher
 from .serviceaccount import ServiceAccountController
 
 if TYPE_CHECKING:
@@ -28,8 +30,10 @@ CONTROLLERS = (
     ("daemonset", DaemonSetController),
     ("deployment", DeploymentController),
     ("replicaset", ReplicaSetController),
+    ("resourcequota", ResourceQuotaController),
     ("namespace", NamespaceController),
     ("nodeipam", NodeIpamController),
+    ("root-ca-certificate-publisher", RootCACertPublisher),
     ("node-lifecycle", NodeLifecycleController),
 )
 

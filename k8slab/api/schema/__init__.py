@@ -79,6 +79,7 @@ def _number_literal(value: Any) -> str:
 
 
 _INT_RANGES = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
+_INT_TYPES = ("int", "int32", "int64")
 
 
 class Schema:
@@ -143,7 +144,9 @@ class Schema:
         if result.type_error is not None:
             return
         kind = _json_kind(value)
-        if kind == "number":
+        if kind == "number" and go_type in _INT_TYPES:
+            # encoding/json names the literal only when it fails to parse as the integer
+            # type (a fraction or an overflow); a number for a string field is just "number".
             kind = "number " + _number_literal(value)
         if struct:
             result.type_error = (
@@ -205,6 +208,12 @@ class Schema:
         if "string" in types:
             if not isinstance(value, str):
                 self._type_error(result, value, struct, gopath, go_type)
+            elif go_type == "[]uint8" and result.type_error is None:
+                # encoding/json base64-decodes []byte fields (Secret data, binaryData);
+                # the decoder's error is reported as is.
+                bad = _base64_error_offset(value)
+                if bad is not None:
+                    result.type_error = f"illegal base64 data at input byte {bad}"
             return
         if "boolean" in types:
             if not isinstance(value, bool):
@@ -247,9 +256,52 @@ class Schema:
                         "of type int32"
                     )
             return
+        if go_type == "resource.Quantity" and (
+                isinstance(value, bool) or not isinstance(value, (str, int, float))):
+            # Quantity.UnmarshalJSON parses whatever it is given as a quantity.
+            from ..quantity import QuantityError
+
+            if result.type_error is None:
+                result.type_error = str(QuantityError())
+            return
+        if isinstance(value, str) and go_type == "resource.Quantity":
+            # Quantity.UnmarshalJSON returns resource.ErrFormatWrong unwrapped.
+            from ..quantity import QuantityError, parse
+
+            try:
+                parse(value)
+            except QuantityError as err:
+                if result.type_error is None:
+                    result.type_error = str(err)
+            return
         if isinstance(value, (str, int, float)) and not isinstance(value, bool):
             return
         self._type_error(result, value, struct, gopath, go_type)
+
+
+_B64 = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
+
+
+def _base64_error_offset(text: str) -> int | None:
+    """Where Go's ``base64.StdEncoding`` gives up on ``text`` (``CorruptInputError``), or
+    None when it decodes. Newlines are skipped, padding is required."""
+    chars = [(i, c) for i, c in enumerate(text) if c not in "\r\n"]
+    pos = 0
+    while pos < len(chars):
+        quantum = chars[pos:pos + 4]
+        for j, (i, c) in enumerate(quantum):
+            if c == "=":
+                # Padding may only fill the last one or two places of the final quantum.
+                if j < 2 or pos + 4 < len(chars) or (j == 2 and (
+                        len(quantum) < 4 or quantum[3][1] != "=")):
+                    return i
+                break
+            if c not in _B64:
+                return i
+        if len(quantum) < 4:
+            return quantum[0][0] if quantum else None
+        pos += 4
+    return None
 
 
 @cache

@@ -2,31 +2,52 @@
 
 Models ``k8s.io/apimachinery/pkg/util/validation/validation.go`` (the ``IsDNS1123Subdomain``
 family and their exact messages, including the double space in ``e.g. 'a',  or 'b'``),
-``k8s.io/apimachinery/pkg/api/validation/objectmeta.go`` (``ValidateObjectMeta``) and
+``k8s.io/apimachinery/pkg/api/validate/content`` (label keys and values, whose length errors
+say ``bytes`` where the DNS helpers still say ``characters``),
+``k8s.io/apimachinery/pkg/api/validation/objectmeta.go`` and ``generic.go``
+(``ValidateObjectMeta``, ``NameIsDNSSubdomain``…) and
 ``k8s.io/apimachinery/pkg/apis/meta/v1/validation`` (labels and label selectors).
 
 Checks return lists of strings (problems) like the Go ``Is*`` helpers, or lists of
-:class:`~k8slab.api.errors.FieldError` like the ``Validate*`` functions.
+:class:`~k8slab.api.errors.FieldError` like the ``Validate*`` functions. Go iterates maps in
+random order; we iterate keys sorted, so several errors come out in a stable order.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
-from ..errors import FieldError, forbidden_field, invalid_value, required
+from ..errors import FieldError, forbidden_field, invalid_value, required, too_long
 
 __all__ = [
+    "NAME_CHECKS",
+    "inclusive_range_error",
+    "is_config_map_key",
     "is_dns1035_label",
     "is_dns1123_label",
     "is_dns1123_subdomain",
+    "is_env_var_name",
     "is_qualified_name",
+    "is_valid_ip",
     "is_valid_label_value",
+    "is_valid_port_name",
+    "is_valid_port_num",
+    "name_is_dns1035_label",
+    "name_is_dns_label",
+    "name_is_dns_subdomain",
+    "regex_error",
     "validate_annotations",
+    "validate_finalizers",
+    "validate_immutable",
+    "validate_label_name",
     "validate_label_selector",
     "validate_labels",
+    "validate_nonnegative",
     "validate_object_meta",
     "validate_object_meta_update",
+    "validate_owner_references",
 ]
 
 DNS1123_LABEL_FMT = "[a-z0-9]([-a-z0-9]*[a-z0-9])?"
@@ -34,16 +55,26 @@ DNS1123_SUBDOMAIN_FMT = DNS1123_LABEL_FMT + r"(\." + DNS1123_LABEL_FMT + ")*"
 DNS1035_LABEL_FMT = "[a-z]([-a-z0-9]*[a-z0-9])?"
 QUALIFIED_NAME_FMT = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]"
 LABEL_VALUE_FMT = "(" + QUALIFIED_NAME_FMT + ")?"
+ENV_VAR_NAME_FMT = "[-._a-zA-Z][-._a-zA-Z0-9]*"
+CONFIG_MAP_KEY_FMT = "[-._a-zA-Z0-9]+"
 
 _DNS1123_LABEL = re.compile("^" + DNS1123_LABEL_FMT + "$")
 _DNS1123_SUBDOMAIN = re.compile("^" + DNS1123_SUBDOMAIN_FMT + "$")
 _DNS1035_LABEL = re.compile("^" + DNS1035_LABEL_FMT + "$")
 _QUALIFIED_NAME = re.compile("^" + QUALIFIED_NAME_FMT + "$")
 _LABEL_VALUE = re.compile("^" + LABEL_VALUE_FMT + "$")
+_ENV_VAR_NAME = re.compile("^" + ENV_VAR_NAME_FMT + "$")
+_CONFIG_MAP_KEY = re.compile("^" + CONFIG_MAP_KEY_FMT + "$")
+_PORT_NAME_CHARSET = re.compile("^[-a-z0-9]+$")
+_PORT_NAME_LETTER = re.compile("[a-z]")
+
+IS_NEGATIVE_ERROR_MSG = "must be greater than or equal to 0"
+FIELD_IMMUTABLE_ERROR_MSG = "field is immutable"
+TOTAL_ANNOTATION_SIZE_LIMIT = 256 * 1024
 
 
-def _regex_error(msg: str, fmt: str, *examples: str) -> str:
-    # validation.go regexError: each example is followed by ", " and joined with " or ".
+def regex_error(msg: str, fmt: str, *examples: str) -> str:
+    """``RegexError``: each example is followed by ``", "`` and joined with ``" or "``."""
     if not examples:
         return f"{msg} (regex used for validation is '{fmt}')"
     text = msg + " (e.g. "
@@ -55,27 +86,41 @@ def _regex_error(msg: str, fmt: str, *examples: str) -> str:
 
 
 def _max_len(n: int) -> str:
+    # util/validation.MaxLenError (DNS names, port names, config keys)
     return f"must be no more than {n} characters"
+
+
+def _max_len_bytes(n: int) -> str:
+    # validate/content.MaxLenError (label keys and values)
+    return f"must be no more than {n} bytes"
+
+
+def inclusive_range_error(lo: int, hi: int) -> str:
+    return f"must be between {lo} and {hi}, inclusive"
 
 
 def is_dns1123_label(value: str) -> list[str]:
     errs = []
-    if len(value) > 63:
+    if len(value.encode()) > 63:
         errs.append(_max_len(63))
     if not _DNS1123_LABEL.match(value):
-        errs.append(_regex_error(
-            "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or "
-            "'-', and must start and end with an alphanumeric character",
-            DNS1123_LABEL_FMT, "my-name", "123-abc"))
+        if _DNS1123_SUBDOMAIN.match(value):
+            # A valid subdomain that is not a valid label: it has dots.
+            errs.append("must not contain dots")
+        else:
+            errs.append(regex_error(
+                "a lowercase RFC 1123 label must consist of lower case alphanumeric characters "
+                "or '-', and must start and end with an alphanumeric character",
+                DNS1123_LABEL_FMT, "my-name", "123-abc"))
     return errs
 
 
 def is_dns1123_subdomain(value: str) -> list[str]:
     errs = []
-    if len(value) > 253:
+    if len(value.encode()) > 253:
         errs.append(_max_len(253))
     if not _DNS1123_SUBDOMAIN.match(value):
-        errs.append(_regex_error(
+        errs.append(regex_error(
             "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, "
             "'-' or '.', and must start and end with an alphanumeric character",
             DNS1123_SUBDOMAIN_FMT, "example.com"))
@@ -84,18 +129,22 @@ def is_dns1123_subdomain(value: str) -> list[str]:
 
 def is_dns1035_label(value: str) -> list[str]:
     errs = []
-    if len(value) > 63:
+    if len(value.encode()) > 63:
         errs.append(_max_len(63))
     if not _DNS1035_LABEL.match(value):
-        errs.append(_regex_error(
+        errs.append(regex_error(
             "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start "
             "with an alphabetic character, and end with an alphanumeric character",
             DNS1035_LABEL_FMT, "my-name", "abc-123"))
     return errs
 
 
+_LABEL_KEY_MSG = ("must consist of alphanumeric characters, '-', '_' or '.', and must start and "
+                  "end with an alphanumeric character")
+
+
 def is_qualified_name(value: str) -> list[str]:
-    """``IsQualifiedName``: ``[prefix/]name`` as used by label and annotation keys."""
+    """``content.IsLabelKey``: ``[prefix/]name`` as used by label and annotation keys."""
     errs: list[str] = []
     parts = value.split("/")
     if len(parts) == 1:
@@ -107,70 +156,192 @@ def is_qualified_name(value: str) -> list[str]:
         else:
             errs.extend("prefix part " + m for m in is_dns1123_subdomain(prefix))
     else:
-        return [_regex_error(
-            "a qualified name must consist of alphanumeric characters, '-', '_' or '.', and "
-            "must start and end with an alphanumeric character",
-            QUALIFIED_NAME_FMT, "MyName", "my.name", "123-abc")
+        return ["a valid label key " + regex_error(
+            _LABEL_KEY_MSG, QUALIFIED_NAME_FMT, "MyName", "my.name", "123-abc")
             + " with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')"]
     if not name:
         errs.append("name part must be non-empty")
-    elif len(name) > 63:
-        errs.append("name part " + _max_len(63))
-    if name and not _QUALIFIED_NAME.match(name):
-        errs.append("name part " + _regex_error(
-            "must consist of alphanumeric characters, '-', '_' or '.', and must start and end "
-            "with an alphanumeric character", QUALIFIED_NAME_FMT, "MyName", "my.name",
-            "123-abc"))
+    elif len(name.encode()) > 63:
+        errs.append("name part " + _max_len_bytes(63))
+    if not _QUALIFIED_NAME.match(name):
+        errs.append("name part " + regex_error(
+            _LABEL_KEY_MSG, QUALIFIED_NAME_FMT, "MyName", "my.name", "123-abc"))
     return errs
 
 
 def is_valid_label_value(value: str) -> list[str]:
+    """``content.IsLabelValue``."""
     errs = []
-    if len(value) > 63:
-        errs.append(_max_len(63))
+    if len(value.encode()) > 63:
+        errs.append(_max_len_bytes(63))
     if not _LABEL_VALUE.match(value):
-        errs.append(_regex_error(
+        errs.append(regex_error(
             "a valid label must be an empty string or consist of alphanumeric characters, '-', "
             "'_' or '.', and must start and end with an alphanumeric character",
             LABEL_VALUE_FMT, "MyValue", "my_value", "12345"))
     return errs
 
 
-def validate_labels(labels: dict[str, Any] | None, path: str) -> list[FieldError]:
-    errs: list[FieldError] = []
-    for key in sorted(labels or {}):
-        for msg in is_qualified_name(key):
-            errs.append(invalid_value(path, key, msg))
-        value = (labels or {})[key]
-        for msg in is_valid_label_value(str(value)):
-            errs.append(invalid_value(f"{path}", value, msg))
+def is_valid_port_num(port: Any) -> list[str]:
+    if isinstance(port, int) and not isinstance(port, bool) and 1 <= port <= 65535:
+        return []
+    return [inclusive_range_error(1, 65535)]
+
+
+def is_valid_port_name(port: str) -> list[str]:
+    """``IsValidPortName``: an IANA_SVC_NAME (at most 15 characters, at least one letter)."""
+    errs = []
+    if len(port) > 15:
+        errs.append(_max_len(15))
+    if not _PORT_NAME_CHARSET.match(port):
+        errs.append("must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)")
+    if not _PORT_NAME_LETTER.search(port):
+        errs.append("must contain at least one letter (a-z)")
+    if "--" in port:
+        errs.append("must not contain consecutive hyphens")
+    if port and (port[0] == "-" or port[-1] == "-"):
+        errs.append("must not begin or end with a hyphen")
     return errs
 
 
-_TOTAL_ANNOTATION_SIZE_LIMIT = 256 * 1024
+def _has_chdir_prefix(value: str) -> list[str]:
+    if value == ".":
+        return ["must not be '.'"]
+    if value == "..":
+        return ["must not be '..'"]
+    if value.startswith(".."):
+        return ["must not start with '..'"]
+    return []
+
+
+def is_env_var_name(value: str) -> list[str]:
+    errs = []
+    if not _ENV_VAR_NAME.match(value):
+        errs.append(regex_error(
+            "a valid environment variable name must consist of alphabetic characters, digits, "
+            "'_', '-', or '.', and must not start with a digit", ENV_VAR_NAME_FMT,
+            "my.env-name", "MY_ENV.NAME", "MyEnvName1"))
+    return errs + _has_chdir_prefix(value)
+
+
+def is_config_map_key(value: str) -> list[str]:
+    errs = []
+    if len(value) > 253:
+        errs.append(_max_len(253))
+    if not _CONFIG_MAP_KEY.match(value):
+        errs.append(regex_error(
+            "a valid config key must consist of alphanumeric characters, '-', '_' or '.'",
+            CONFIG_MAP_KEY_FMT, "key.name", "KEY_NAME", "key-name"))
+    return errs + _has_chdir_prefix(value)
+
+
+def is_valid_ip(path: str, value: str) -> list[FieldError]:
+    """``IsValidIP``: a plain IPv4 or IPv6 address (no leading zeros)."""
+    import ipaddress
+
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return [invalid_value(path, value,
+                              "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)")]
+    return []
+
+
+# ------------------------------------------------------------------ names (generic.go)
+
+def _mask_trailing_dash(name: str) -> str:
+    # generateName prefixes may end in "-": the random suffix follows.
+    if len(name) > 1 and name.endswith("-"):
+        return name[:-1] + "a"
+    return name
+
+
+def name_is_dns_subdomain(name: str, prefix: bool = False) -> list[str]:
+    return is_dns1123_subdomain(_mask_trailing_dash(name) if prefix else name)
+
+
+def name_is_dns_label(name: str, prefix: bool = False) -> list[str]:
+    return is_dns1123_label(_mask_trailing_dash(name) if prefix else name)
+
+
+def name_is_dns1035_label(name: str, prefix: bool = False) -> list[str]:
+    return is_dns1035_label(_mask_trailing_dash(name) if prefix else name)
+
+
+NameCheck = Callable[[str, bool], list[str]]
+
+NAME_CHECKS: dict[str, NameCheck] = {
+    "subdomain": name_is_dns_subdomain,
+    "label": name_is_dns_label,
+    "dns1035": name_is_dns1035_label,
+}
+
+
+# ------------------------------------------------------------------ labels and annotations
+
+# Stored objects are never mutated and many share their labels, annotations and owner
+# references (pods of one ReplicaSet, every status update of one pod): a map found valid at a
+# path stays valid. Only successes are remembered, pinned so their ids cannot be reused.
+_VALID: dict[tuple[int, str], Any] = {}
+
+
+def _memo(fn: Callable[[Any, str], list[FieldError]], obj: Any, path: str) -> list[FieldError]:
+    if not obj:
+        return fn(obj, path)
+    key = (id(obj), path)
+    if _VALID.get(key) is obj:
+        return []
+    errs = fn(obj, path)
+    if not errs:
+        if len(_VALID) > 8192:
+            _VALID.clear()
+        _VALID[key] = obj
+    return errs
+
+
+def validate_label_name(name: str, path: str) -> list[FieldError]:
+    return [invalid_value(path, name, msg) for msg in is_qualified_name(name)]
+
+
+def validate_labels(labels: dict[str, Any] | None, path: str) -> list[FieldError]:
+    """``ValidateLabels``: every key a qualified name, every value a label value."""
+    errs: list[FieldError] = []
+    if not isinstance(labels, dict):
+        return errs
+    for key in sorted(labels):
+        errs.extend(validate_label_name(key, path))
+        value = labels[key]
+        for msg in is_valid_label_value(str(value)):
+            errs.append(invalid_value(path, value, msg))
+    return errs
 
 
 def validate_annotations(annotations: dict[str, Any] | None, path: str) -> list[FieldError]:
+    """``ValidateAnnotations``: keys are qualified names compared case-insensitively; the total
+    size of keys and values is at most 256 KiB."""
     errs: list[FieldError] = []
+    if not isinstance(annotations, dict):
+        return errs
     total = 0
-    for key in sorted(annotations or {}):
+    for key in sorted(annotations):
         for msg in is_qualified_name(key.lower()):
             errs.append(invalid_value(path, key, msg))
-        total += len(key) + len(str((annotations or {})[key]))
-    if total > _TOTAL_ANNOTATION_SIZE_LIMIT:
-        errs.append(FieldError("Too long", path, detail=f"must have at most "
-                               f"{_TOTAL_ANNOTATION_SIZE_LIMIT} bytes"))
+        total += len(key.encode()) + len(str(annotations[key]).encode())
+    if total > TOTAL_ANNOTATION_SIZE_LIMIT:
+        errs.append(too_long(path, TOTAL_ANNOTATION_SIZE_LIMIT))
     return errs
 
 
-def validate_label_selector(selector: dict[str, Any] | None, path: str) -> list[FieldError]:
-    """``ValidateLabelSelector``: keys, operators and value lists of matchExpressions."""
-    if selector is None:
+def validate_label_selector(
+    selector: dict[str, Any] | None, path: str, *, allow_invalid_values: bool = False
+) -> list[FieldError]:
+    """``ValidateLabelSelector``: matchLabels, then each matchExpression."""
+    if not isinstance(selector, dict):
         return []
-    errs: list[FieldError] = []
+    errs = validate_labels(selector.get("matchLabels"), f"{path}.matchLabels")
     for i, expr in enumerate(selector.get("matchExpressions") or []):
         p = f"{path}.matchExpressions[{i}]"
-        op = expr.get("operator")
+        op = expr.get("operator", "")
         values = expr.get("values") or []
         if op in ("In", "NotIn"):
             if not values:
@@ -183,19 +354,99 @@ def validate_label_selector(selector: dict[str, Any] | None, path: str) -> list[
                     "'DoesNotExist'"))
         else:
             errs.append(invalid_value(f"{p}.operator", op, "not a valid selector operator"))
-        for msg in is_qualified_name(str(expr.get("key", ""))):
-            errs.append(invalid_value(f"{p}.key", expr.get("key", ""), msg))
-    errs.extend(validate_labels(selector.get("matchLabels"), f"{path}.matchLabels"))
+        errs.extend(validate_label_name(str(expr.get("key", "")), f"{p}.key"))
+        if not allow_invalid_values:
+            for j, v in enumerate(values):
+                for msg in is_valid_label_value(str(v)):
+                    errs.append(invalid_value(f"{p}.values[{j}]", v, msg))
     return errs
 
 
-def _name_errors(name: str, name_check: str) -> list[str]:
-    check = {
-        "subdomain": is_dns1123_subdomain,
-        "label": is_dns1123_label,
-        "dns1035": is_dns1035_label,
-    }[name_check]
-    return check(name)
+# ------------------------------------------------------------------ object metadata
+
+def validate_nonnegative(value: Any, path: str) -> list[FieldError]:
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0:
+        return [invalid_value(path, value, IS_NEGATIVE_ERROR_MSG)]
+    return []
+
+
+def semantic_equal(a: Any, b: Any) -> bool:
+    """``apiequality.Semantic.DeepEqual`` on JSON-like values: a missing field, ``null`` and an
+    empty list or map are all the zero value."""
+    empty = (None, [], {})
+    if a in empty and b in empty and not (a == "" or b == ""):
+        return True
+    if isinstance(a, dict) and isinstance(b, dict):
+        keys = set(a) | set(b)
+        return all(semantic_equal(a.get(k), b.get(k)) for k in keys)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(semantic_equal(x, y) for x, y in zip(a, b, strict=True))
+    return a == b
+
+
+def validate_immutable(new: Any, old: Any, path: str) -> list[FieldError]:
+    """``ValidateImmutableField``: ``Invalid value: <new>: field is immutable``."""
+    if semantic_equal(new, old):
+        return []
+    return [invalid_value(path, new, FIELD_IMMUTABLE_ERROR_MSG)]
+
+
+def _api_version_version(api_version: str) -> str:
+    # schema.FromAPIVersionAndKind: "apps/v1" → v1, "v1" → v1, "a/b/c" → "" (unparseable).
+    parts = api_version.split("/")
+    if len(parts) == 1:
+        return parts[0]
+    if len(parts) == 2:
+        return parts[1]
+    return ""
+
+
+def validate_owner_references(refs: Any, path: str) -> list[FieldError]:
+    """``ValidateOwnerReferences``: note the path has no index (upstream reports
+    ``metadata.ownerReferences.uid``)."""
+    errs: list[FieldError] = []
+    first_controller = ""
+    for ref in refs if isinstance(refs, list) else []:
+        if not isinstance(ref, dict):
+            continue
+        if not _api_version_version(str(ref.get("apiVersion", ""))):
+            errs.append(invalid_value(f"{path}.apiVersion", ref.get("apiVersion", ""),
+                                      "version must not be empty"))
+        for key in ("kind", "name", "uid"):
+            if not ref.get(key):
+                errs.append(invalid_value(f"{path}.{key}", ref.get(key, ""), "must not be empty"))
+        if ref.get("apiVersion") == "v1" and ref.get("kind") == "Event":
+            errs.append(invalid_value(path, ref, "/v1, Kind=Event is disallowed from being an "
+                                      "owner"))
+        if ref.get("controller") is True:
+            current = f"{ref.get('kind', '')}/{ref.get('name', '')}"
+            if first_controller:
+                errs.append(invalid_value(
+                    path, refs, "Only one reference can have Controller set to true. Found "
+                    f'"true" in references for {first_controller} and {current}'))
+            else:
+                first_controller = current
+    return errs
+
+
+_STANDARD_FINALIZERS = ("kubernetes", "orphan", "foregroundDeletion")
+
+
+def validate_finalizers(finalizers: Any, path: str) -> list[FieldError]:
+    """``ValidateFinalizers`` plus core's ``validateKubeFinalizerName`` (indexed path)."""
+    errs: list[FieldError] = []
+    names = [f for f in finalizers if isinstance(f, str)] if isinstance(finalizers, list) else []
+    for name in names:
+        for msg in is_qualified_name(name):
+            errs.append(invalid_value(path, name, msg))
+    if "orphan" in names and "foregroundDeletion" in names:
+        errs.append(invalid_value(path, names,
+                                  "finalizer orphan and foregroundDeletion cannot be both set"))
+    for i, name in enumerate(names):
+        if "/" not in name and name not in _STANDARD_FINALIZERS:
+            errs.append(invalid_value(f"{path}[{i}]", name, "name is neither a standard "
+                                      "finalizer name nor is it fully qualified"))
+    return errs
 
 
 def validate_object_meta(
@@ -205,47 +456,65 @@ def validate_object_meta(
     name_check: str = "subdomain",
     path: str = "metadata",
 ) -> list[FieldError]:
-    """``ValidateObjectMeta``: name (or generateName), namespace, labels, annotations,
-    owner references and finalizers."""
+    """``ValidateObjectMeta`` (core flavour): generateName, name, namespace, generation,
+    labels, annotations, owner references and finalizers, in upstream's order."""
+    check = NAME_CHECKS[name_check]
     errs: list[FieldError] = []
+    generate = meta.get("generateName")
+    if generate:
+        for msg in check(generate, True):
+            errs.append(invalid_value(f"{path}.generateName", generate, msg))
     name = meta.get("name")
     if not name:
-        if not meta.get("generateName"):
-            errs.append(required(f"{path}.name", "name or generateName is required"))
+        errs.append(required(f"{path}.name", "name or generateName is required"))
     else:
-        for msg in _name_errors(name, name_check):
+        for msg in check(name, False):
             errs.append(invalid_value(f"{path}.name", name, msg))
+    ns = meta.get("namespace")
     if namespaced:
-        ns = meta.get("namespace")
         if not ns:
             errs.append(required(f"{path}.namespace"))
         else:
-            for msg in is_dns1123_label(ns):
+            for msg in name_is_dns_label(ns):
                 errs.append(invalid_value(f"{path}.namespace", ns, msg))
-    elif meta.get("namespace"):
-        errs.append(forbidden_field(f"{path}.namespace",
-                                    "not allowed on this type"))
-    errs.extend(validate_labels(meta.get("labels"), f"{path}.labels"))
-    errs.extend(validate_annotations(meta.get("annotations"), f"{path}.annotations"))
-    for i, ref in enumerate(meta.get("ownerReferences") or []):
-        p = f"{path}.ownerReferences[{i}]"
-        for field in ("apiVersion", "kind", "name", "uid"):
-            if not ref.get(field):
-                errs.append(invalid_value(f"{p}.{field}", ref.get(field, ""),
-                                          f"{field} must not be empty"))
-    for i, fin in enumerate(meta.get("finalizers") or []):
-        for msg in is_qualified_name(fin):
-            errs.append(invalid_value(f"{path}.finalizers[{i}]", fin, msg))
+    elif ns:
+        errs.append(forbidden_field(f"{path}.namespace", "not allowed on this type"))
+    errs.extend(validate_nonnegative(meta.get("generation", 0), f"{path}.generation"))
+    errs.extend(_memo(validate_labels, meta.get("labels"), f"{path}.labels"))
+    errs.extend(_memo(validate_annotations, meta.get("annotations"), f"{path}.annotations"))
+    errs.extend(_memo(validate_owner_references, meta.get("ownerReferences"),
+                      f"{path}.ownerReferences"))
+    errs.extend(_memo(validate_finalizers, meta.get("finalizers"), f"{path}.finalizers"))
     return errs
 
 
 def validate_object_meta_update(
     new: dict[str, Any], old: dict[str, Any], path: str = "metadata"
 ) -> list[FieldError]:
-    """``ValidateObjectMetaUpdate``: identity fields are immutable."""
+    """``ValidateObjectMetaUpdate`` (core flavour)."""
     errs: list[FieldError] = []
-    for field in ("name", "namespace", "uid", "creationTimestamp"):
-        if new.get(field) != old.get(field):
-            errs.append(invalid_value(f"{path}.{field}", new.get(field),
-                                      "field is immutable"))
+    if old.get("deletionTimestamp"):
+        extra = sorted(set(new.get("finalizers") or []) - set(old.get("finalizers") or []))
+        if extra:
+            listed = ", ".join(f'"{f}"' for f in extra)
+            errs.append(forbidden_field(
+                f"{path}.finalizers", "no new finalizers can be added if the object is being "
+                f"deleted, found new finalizers []string{{{listed}}}"))
+    if (new.get("generation") or 0) < (old.get("generation") or 0):
+        errs.append(invalid_value(f"{path}.generation", new.get("generation") or 0,
+                                  "must not be decremented"))
+    for key in ("name", "namespace", "uid", "creationTimestamp", "deletionTimestamp",
+                "deletionGracePeriodSeconds"):
+        if new.get(key) != old.get(key):
+            value = new.get(key)
+            errs.append(invalid_value(f"{path}.{key}", "" if value is None and key in (
+                "name", "namespace", "uid") else value, FIELD_IMMUTABLE_ERROR_MSG))
+    errs.extend(_memo(validate_labels, new.get("labels"), f"{path}.labels"))
+    errs.extend(_memo(validate_annotations, new.get("annotations"), f"{path}.annotations"))
+    errs.extend(_memo(validate_owner_references, new.get("ownerReferences"),
+                      f"{path}.ownerReferences"))
+    errs.extend(_memo(validate_finalizers, new.get("finalizers"), f"{path}.finalizers"))
     return errs
+
+
+__all__ += ["FIELD_IMMUTABLE_ERROR_MSG", "IS_NEGATIVE_ERROR_MSG", "semantic_equal"]

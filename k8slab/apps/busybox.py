@@ -1,0 +1,105 @@
+"""The ``busybox`` image: BusyBox's ``sh`` and applets in a tiny root filesystem.
+
+The image's ``CMD`` is ``sh``; the talk runs it as
+``/bin/sh -c 'echo Exec-Started:$(date …); touch /tmp/healthy; sleep 30; rm -rf /tmp/healthy;
+sleep 600'``. PID 1 is then BusyBox ``ash`` with no signal handlers, so SIGTERM is dropped
+(PID 1 of a namespace only gets signals it handles) and a stop always ends with SIGKILL after
+the grace period: exit code 137, ``reason: Error``.
+
+Most applets come from :mod:`k8slab.apps.textutils` (shared with alpine images); the ones that
+need to know the machine they run on — ``hostname``, ``uname``, ``id``, ``whoami``, ``ps`` —
+are here and read it from ``ctx.host`` (the container).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..sim.process import Command, ExecContext, Proc
+from .base import App
+
+__all__ = ["BusyBox", "applets"]
+
+
+class BusyBox(App):
+    """Nothing but PID 1 running whatever ``argv`` names."""
+
+
+def _hostname(ctx: ExecContext, argv: list[str]) -> Proc:
+    ctx.stdout.write(f"{getattr(ctx.host, 'hostname', 'localhost')}\n")
+    return 0
+    yield  # pragma: no cover
+
+
+def _uname(ctx: ExecContext, argv: list[str]) -> Proc:
+    host: Any = ctx.host
+    kernel = getattr(host, "kernel_version", "6.8.0-87-generic")
+    hostname = getattr(host, "hostname", "localhost")
+    flags = "".join(a[1:] for a in argv[1:] if a.startswith("-"))
+    if "a" in flags:
+        ctx.stdout.write(f"Linux {hostname} {kernel} #88-Ubuntu SMP PREEMPT_DYNAMIC Fri Sep 26 "
+                         "14:32:19 UTC 2025 x86_64 GNU/Linux\n")
+        return 0
+    parts = []
+    if not flags or "s" in flags:
+        parts.append("Linux")
+    if "n" in flags:
+        parts.append(hostname)
+    if "r" in flags:
+        parts.append(kernel)
+    if "m" in flags:
+        parts.append("x86_64")
+    ctx.stdout.write(" ".join(parts) + "\n")
+    return 0
+    yield  # pragma: no cover
+
+
+def _names(ctx: ExecContext, path: str) -> dict[int, str]:
+    try:
+        text = ctx.fs.read(path).decode()
+    except OSError:
+        return {}
+    out: dict[int, str] = {}
+    for line in text.splitlines():
+        fields = line.split(":")
+        if len(fields) >= 3 and fields[2].isdigit():
+            out.setdefault(int(fields[2]), fields[0])
+    return out
+
+
+def _id(ctx: ExecContext, argv: list[str]) -> Proc:
+    uid, gid, groups = getattr(ctx.host, "user", (0, 0, (0,)))
+    users = _names(ctx, "/etc/passwd")
+    names = _names(ctx, "/etc/group")
+    if "-u" in argv:
+        ctx.stdout.write(f"{uid}\n")
+        return 0
+    if "-un" in argv or ("-u" in argv and "-n" in argv):
+        ctx.stdout.write(f"{users.get(uid, uid)}\n")
+        return 0
+    group_text = ",".join(f"{g}({names.get(g, g)})" for g in groups)
+    ctx.stdout.write(f"uid={uid}({users.get(uid, uid)}) gid={gid}({names.get(gid, gid)}) "
+                     f"groups={group_text}\n")
+    return 0
+    yield  # pragma: no cover
+
+
+def _whoami(ctx: ExecContext, argv: list[str]) -> Proc:
+    uid = getattr(ctx.host, "user", (0, 0, (0,)))[0]
+    ctx.stdout.write(f"{_names(ctx, '/etc/passwd').get(uid, uid)}\n")
+    return 0
+    yield  # pragma: no cover
+
+
+def _ps(ctx: ExecContext, argv: list[str]) -> Proc:
+    procs = getattr(ctx.host, "processes", lambda: [])()
+    ctx.stdout.write("PID   USER     TIME  COMMAND\n")
+    for pid, cmdline in [*procs, (max([p for p, _ in procs], default=0) + 7, "ps")]:
+        ctx.stdout.write(f"{pid:>5} root      0:00 {cmdline}\n")
+    return 0
+    yield  # pragma: no cover
+
+
+def applets() -> dict[str, Command]:
+    """Applets that read the machine they run on."""
+    return {"hostname": _hostname, "uname": _uname, "id": _id, "whoami": _whoami, "ps": _ps}

@@ -1,0 +1,249 @@
+"""Pod status as the kubelet writes it (``pkg/kubelet/kubelet_pods.go`` ``generateAPIPodStatus``,
+``convertToAPIContainerStatuses``, ``getPhase``; ``pkg/kubelet/status/generate.go``;
+``pkg/kubelet/status/status_manager.go`` ``mergePodStatus``).
+
+- **phase** — ``getPhase``: Pending while a container waits with no previous run; Running once
+  every container is running, or has run and will be restarted; for a pod that will not restart
+  (or is terminating), Succeeded when every container exited 0, else Failed.
+- **conditions** in the order the status manager leaves them: conditions the kubelet does not
+  own (kept from the stored pod), then ``PodReadyToStartContainers`` (sandbox up and networked),
+  ``Initialized``, ``Ready``, ``ContainersReady``, ``PodScheduled``; unready ones carry
+  ``ContainersNotReady`` / ``containers with unready status: [a b]`` (Go's ``%s`` of a slice), a
+  finished pod ``PodCompleted`` or ``PodFailed``. ``lastTransitionTime`` only moves when the
+  status flips; ``observedGeneration`` (GA in 1.35) is the pod's ``metadata.generation``.
+- **containerStatuses** in spec order: ``containerd://<id>``, ``image`` as the runtime names it
+  (``docker.io/library/nginx:1.10``) once created, ``imageID`` ``<repo>@sha256:…``; ``state`` and
+  ``lastState`` (a waiting reason from the last sync — ``CrashLoopBackOff``, ``ErrImagePull`` —
+  moves the terminated state to ``lastState``); ``started``/``ready``; ``restartCount``;
+  ``allocatedResources``/``resources`` when the container declares resources
+  (InPlacePodVerticalScaling); ``volumeMounts`` and ``user`` once the container exists.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..sim.timefmt import rfc3339
+
+__all__ = ["ContainerView", "container_status", "get_phase", "pod_conditions", "qos_class",
+           "terminated_state"]
+
+Obj = dict[str, Any]
+
+KUBELET_CONDITIONS = ("PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady",
+                      "PodScheduled")
+
+EPOCH = "1970-01-01T00:00:00Z"
+
+
+class ContainerView:
+    """What the kubelet knows of one spec container when it generates the status."""
+
+    __slots__ = ("current", "previous", "ready", "restart_count", "spec", "started",
+                 "waiting_message", "waiting_reason")
+
+    def __init__(self, spec: Obj) -> None:
+        self.spec = spec
+        self.current: Any = None  # runtime Container
+        self.previous: Any = None
+        self.waiting_reason = "ContainerCreating"
+        self.waiting_message = ""
+        self.ready = False
+        self.started = False
+        self.restart_count = 0
+
+
+def terminated_state(c: Any) -> Obj:
+    out: Obj = {"containerID": f"containerd://{c.id}", "exitCode": c.exit_code,
+                "finishedAt": rfc3339(c.finished_at), "reason": c.reason,
+                "startedAt": rfc3339(c.started_at) if c.started_at else EPOCH}
+    if c.message:
+        out["message"] = c.message
+    return out
+
+
+def _resources(spec: Obj) -> tuple[Obj | None, Obj | None]:
+    res = spec.get("resources") or {}
+    requests = res.get("requests") or {}
+    limits = res.get("limits") or {}
+    if not requests and not limits:
+        return None, None
+    resources: Obj = {}
+    if limits:
+        resources["limits"] = dict(limits)
+    if requests:
+        resources["requests"] = dict(requests)
+    return (dict(requests) if requests else None), resources
+
+
+def container_status(view: ContainerView, mount_status: list[Obj] | None) -> Obj:
+    spec = view.spec
+    c = view.current
+    status: Obj = {"name": spec.get("name", ""), "ready": view.ready,
+                   "restartCount": view.restart_count, "started": view.started}
+    allocated, resources = _resources(spec)
+    if allocated is not None:
+        status["allocatedResources"] = allocated
+    if resources is not None:
+        status["resources"] = resources
+    last: Obj = {}
+    if c is None:
+        status["image"] = spec.get("image", "")
+        status["imageID"] = ""
+        waiting: Obj = {"reason": view.waiting_reason}
+        if view.waiting_message:
+            waiting["message"] = view.waiting_message
+        state: Obj = {"waiting": waiting}
+        if view.previous is not None:
+            last = {"terminated": terminated_state(view.previous)}
+    else:
+        status["image"] = c.image.name
+        status["imageID"] = c.image.image_id
+        status["containerID"] = f"containerd://{c.id}"
+        if c.state == "running":
+            state = {"running": {"startedAt": rfc3339(c.started_at)}}
+            if view.previous is not None:
+                last = {"terminated": terminated_state(view.previous)}
+        elif c.state == "exited" and view.waiting_reason in ("", "ContainerCreating"):
+            state = {"terminated": terminated_state(c)}
+            if view.previous is not None:
+                last = {"terminated": terminated_state(view.previous)}
+        elif c.state == "exited":
+            waiting = {"reason": view.waiting_reason}
+            if view.waiting_message:
+                waiting["message"] = view.waiting_message
+            state = {"waiting": waiting}
+            last = {"terminated": terminated_state(c)}
+        else:
+            state = {"waiting": {"reason": "ContainerCreating"}}
+        uid, gid, groups = c.user
+        status["user"] = {"linux": {"gid": gid, "supplementalGroups": list(groups),
+                                    "uid": uid}}
+        if mount_status:
+            status["volumeMounts"] = mount_status
+    status["state"] = state
+    status["lastState"] = last
+    return status
+
+
+def volume_mount_status(spec: Obj) -> list[Obj]:
+    out = []
+    for m in spec.get("volumeMounts") or []:
+        entry: Obj = {"mountPath": m.get("mountPath", ""), "name": m.get("name", "")}
+        if m.get("readOnly"):
+            entry["readOnly"] = True
+            entry["recursiveReadOnly"] = "Disabled"
+        out.append(entry)
+    return out
+
+
+def get_phase(restart_policy: str, statuses: list[Obj], terminal: bool) -> str:
+    """``getPhase`` for regular containers (init containers are not modelled yet)."""
+    running = waiting = stopped = succeeded = unknown = 0
+    for cs in statuses:
+        state = cs.get("state") or {}
+        if "running" in state:
+            running += 1
+        elif "terminated" in state:
+            stopped += 1
+            if state["terminated"].get("exitCode") == 0:
+                succeeded += 1
+        elif "waiting" in state:
+            if (cs.get("lastState") or {}).get("terminated"):
+                stopped += 1
+            else:
+                waiting += 1
+        else:
+            unknown += 1
+    if terminal:
+        # Everything has been stopped: the pod ends Succeeded only if every container ran
+        # and exited 0.
+        return "Succeeded" if stopped and stopped == succeeded and not (waiting or running) \
+            else "Failed"
+    if waiting > 0:
+        return "Pending"
+    if running > 0 and unknown == 0:
+        return "Running"
+    if running == 0 and stopped > 0 and unknown == 0:
+        if restart_policy == "Always":
+            return "Running"
+        if stopped == succeeded:
+            return "Succeeded"
+        if restart_policy == "Never":
+            return "Failed"
+        return "Running"
+    return "Pending"
+
+
+def _names(names: list[str]) -> str:
+    return "[" + " ".join(names) + "]"
+
+
+def pod_conditions(phase: str, statuses: list[Obj], sandbox_ready: bool,
+                   scheduled_ltt: str, ltt: dict[str, tuple[str, str]], now: int,
+                   generation: int | None) -> list[Obj]:
+    """The kubelet-owned conditions, in order; ``ltt`` remembers each one's last flip."""
+    unready = [cs["name"] for cs in statuses if not cs.get("ready")]
+    conds: list[tuple[str, str, str, str]] = []
+    conds.append(("PodReadyToStartContainers", "True" if sandbox_ready else "False", "", ""))
+    conds.append(("Initialized", "True", "", ""))
+    if phase in ("Succeeded", "Failed"):
+        reason = "PodCompleted" if phase == "Succeeded" else "PodFailed"
+        conds.append(("Ready", "False", reason, ""))
+        conds.append(("ContainersReady", "False", reason, ""))
+    elif unready:
+        msg = f"containers with unready status: {_names(unready)}"
+        conds.append(("Ready", "False", "ContainersNotReady", msg))
+        conds.append(("ContainersReady", "False", "ContainersNotReady", msg))
+    else:
+        conds.append(("Ready", "True", "", ""))
+        conds.append(("ContainersReady", "True", "", ""))
+    conds.append(("PodScheduled", "True", "", ""))
+    stamp = ""
+    out = []
+    for ctype, status, reason, message in conds:
+        prev = ltt.get(ctype)
+        if ctype == "PodScheduled" and prev is None and scheduled_ltt:
+            prev = (status, scheduled_ltt)
+        if prev is None or prev[0] != status:
+            stamp = stamp or rfc3339(now)
+            prev = (status, stamp)
+            ltt[ctype] = prev
+        cond: Obj = {"lastProbeTime": None, "lastTransitionTime": prev[1]}
+        if message:
+            cond["message"] = message
+        if generation is not None:
+            cond["observedGeneration"] = generation
+        if reason:
+            cond["reason"] = reason
+        cond["status"] = status
+        cond["type"] = ctype
+        out.append(cond)
+    return out
+
+
+def qos_class(spec: Obj) -> str:
+    """``GetPodQOS``: Guaranteed, Burstable or BestEffort."""
+    requests: dict[str, Any] = {}
+    limits: dict[str, Any] = {}
+    any_set = False
+    guaranteed = True
+    for c in spec.get("containers") or []:
+        res = c.get("resources") or {}
+        req = {k: v for k, v in (res.get("requests") or {}).items() if k in ("cpu", "memory")}
+        lim = {k: v for k, v in (res.get("limits") or {}).items() if k in ("cpu", "memory")}
+        if req or lim:
+            any_set = True
+        if set(lim) != {"cpu", "memory"}:
+            guaranteed = False
+        for k, v in req.items():
+            if lim.get(k) is not None and str(lim[k]) != str(v):
+                from ..api.quantity import parse
+
+                if parse(lim[k]) != parse(v):
+                    guaranteed = False
+        requests.update(req)
+        limits.update(lim)
+    if not any_set:
+        return "BestEffort"
+    return "Guaranteed" if guaranteed else "Burstable"

@@ -1,0 +1,363 @@
+"""One scheduling cycle's algorithm: filter, score, pick (``pkg/scheduler/schedule_one.go``).
+
+``schedulePod`` as upstream does it:
+
+1. PreFilter — NodeAffinity may pin the pod to named nodes (DaemonSet pods); explicit
+   DoNotSchedule spread constraints count matching pods per domain.
+2. Filter — nodes are checked round-robin starting where the previous cycle stopped
+   (``nextStartNodeIndex``) until ``numFeasibleNodesToFind`` feasible nodes are found: every node
+   below 100 nodes, else ``max(5, 50 − nodes/125)`` percent of them but at least 100
+   (``percentageOfNodesToScore`` left at its adaptive default).
+3. Score — each plugin scores the feasible nodes 0–100, some normalise across them, and the
+   weighted sum decides; equal totals are broken uniformly at random (upstream gives each node a
+   random ``Randomizer``; the lab draws from the seeded ``scheduler`` stream).
+4. No feasible node → a :class:`Diagnosis` whose message is ``FitError.Error()``, and PostFilter
+   (DefaultPreemption) tries to make room.
+
+**The fast path.** Scanning and scoring hundreds of nodes per pod is too slow for 30,000 pods in
+Python, so nodes that are indistinguishable for the pod are evaluated once: a
+:class:`~.cache.Partition` groups them by everything filters and scores read. The round-robin
+window, the number of nodes scored, the normalisations (which only need the minimum and
+maximum) and the random tie-break (the r-th tied node in scan order, r drawn the same way) are
+reproduced exactly, so the fast path places every pod on the very node the node-by-node path
+would; ``tests/unit/scheduler/test_fast_path.py`` checks it. Pods with explicit spread
+constraints, inter-pod affinity, node-name pins, or while nominated pods exist take the
+node-by-node path.
+"""
+
+from __future__ import annotations
+
+import random
+from bisect import bisect_left
+from collections.abc import Callable
+from typing import Any
+
+from ..api.selectors import Selector
+from .cache import Partition, SchedulerCache
+from .framework import (
+    UNRESOLVABLE,
+    NodeInfo,
+    PodEntry,
+    PodInfo,
+    Status,
+    fit_error_message,
+)
+from .plugins import FILTERS, imagelocality, nodeaffinity, noderesources, tainttoleration
+from .plugins import podtopologyspread as spread
+
+__all__ = ["Algorithm", "Diagnosis", "num_feasible_nodes_to_find"]
+
+MIN_FEASIBLE_NODES = 100
+MIN_FEASIBLE_PERCENTAGE = 5
+_CACHE_LIMIT = 100_000
+
+
+def num_feasible_nodes_to_find(num_all: int, percentage: int = 0) -> int:
+    """``numFeasibleNodesToFind`` with the adaptive default percentage."""
+    if num_all < MIN_FEASIBLE_NODES:
+        return num_all
+    if percentage == 0:
+        percentage = max(50 - num_all // 125, MIN_FEASIBLE_PERCENTAGE)
+    return max(num_all * percentage // 100, MIN_FEASIBLE_NODES)
+
+
+class Diagnosis:
+    """Why a pod fits nowhere: per-node statuses plus one status for the nodes not listed."""
+
+    __slots__ = ("absent", "num_all", "plugins", "post_filter_msg", "pre_filter_msg", "statuses")
+
+    def __init__(self, num_all: int) -> None:
+        self.num_all = num_all
+        self.statuses: dict[str, Status] = {}
+        self.absent: Status | None = None
+        self.pre_filter_msg = ""
+        self.post_filter_msg = ""
+        self.plugins: list[str] = []
+
+    def add(self, node: str, status: Status) -> None:
+        self.statuses[node] = status
+        if status.plugin and status.plugin not in self.plugins:
+            self.plugins.append(status.plugin)
+
+    def status_of(self, node: str) -> Status | None:
+        return self.statuses.get(node, self.absent)
+
+    def counts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for status in self.statuses.values():
+            for reason in status.reasons:
+                out[reason] = out.get(reason, 0) + 1
+        missing = self.num_all - len(self.statuses)
+        if self.absent is not None and missing > 0:
+            for reason in self.absent.reasons:
+                out[reason] = out.get(reason, 0) + missing
+        return out
+
+    def message(self) -> str:
+        return fit_error_message(self.num_all, self.counts(), self.pre_filter_msg,
+                                 self.post_filter_msg)
+
+
+class SpreadContext:
+    """What PodTopologySpread needs for one pod: its constraints and how to count."""
+
+    __slots__ = ("by_owner", "constraints", "require_all")
+
+    def __init__(self, constraints: list[spread.Constraint], require_all: bool) -> None:
+        self.constraints = constraints
+        self.require_all = require_all
+        self.by_owner = bool(constraints) and all(c.by_owner for c in constraints)
+
+
+class Algorithm:
+    """Filters and scores nodes for one pod at a time, against the scheduler cache."""
+
+    def __init__(
+        self,
+        cache: SchedulerCache,
+        rng: random.Random,
+        default_selector: Callable[[PodInfo], Selector | None],
+        nominated: Callable[[str], list[PodInfo]],
+    ) -> None:
+        self.cache = cache
+        self.rng = rng
+        self.default_selector = default_selector
+        self.nominated = nominated
+        self.any_nominated: Callable[[], bool] = lambda: False
+        self.next_start = 0
+        self.force_slow = False
+        self._filter_cache: dict[tuple[Any, ...], Status | None] = {}
+        self._score_cache: dict[tuple[Any, ...], tuple[int, int, int, int]] = {}
+
+    # ------------------------------------------------------------------ plugins
+
+    def run_filters(self, pod: PodInfo, ni: NodeInfo,
+                    hard: spread.HardState | None = None) -> Status | None:
+        for _, fn in FILTERS:
+            status = fn(pod, ni)
+            if status is not None:
+                return status
+        if hard is not None:
+            return spread.hard_filter(hard, pod, ni)
+        return None
+
+    def _filter_with_nominated(self, pod: PodInfo, ni: NodeInfo,
+                               hard: spread.HardState | None) -> Status | None:
+        """``RunFilterPluginsWithNominatedPods``: higher-or-equal priority nominated pods count."""
+        others = [p for p in self.nominated(ni.name)
+                  if p.key != pod.key and p.priority >= pod.priority]
+        if others:
+            with_them = ni.clone()
+            for p in others:
+                with_them.add(PodEntry(p.pod, ni.name))
+            status = self.run_filters(pod, with_them, hard)
+            if status is not None:
+                return status
+        return self.run_filters(pod, ni, hard)
+
+    def _raw(self, pod: PodInfo, ni: NodeInfo) -> tuple[int, int, int, int]:
+        """Raw scores of the plugins whose score depends only on the pod and the node."""
+        return (
+            tainttoleration.score(pod, ni),
+            nodeaffinity.score(pod, ni) if pod.preferred else 0,
+            noderesources.least_allocated(pod, ni),
+            0 if noderesources.balanced_skip(pod) else noderesources.balanced_score(pod, ni),
+        )
+
+    def _spread_context(self, pod: PodInfo) -> SpreadContext:
+        if pod.spread_constraints:
+            soft = [c for c in spread.explicit_constraints(pod) if not c.hard]
+            return SpreadContext(soft, require_all=True)
+        return SpreadContext(spread.default_constraints(pod, self.default_selector(pod)),
+                             require_all=False)
+
+    def _totals(self, pod: PodInfo, items: list[tuple[NodeInfo, int]],
+                raws: list[tuple[int, int, int, int]], ctx: SpreadContext,
+                domain_count: Callable[[int, str], int]) -> list[int]:
+        taint = tainttoleration.normalize([r[0] for r in raws])
+        affinity = (nodeaffinity.normalize([r[1] for r in raws]) if pod.preferred
+                    else [0] * len(raws))
+        if ctx.constraints:
+            spread_scores = spread.spread_scores(
+                ctx.constraints, items, ctx.require_all,
+                lambda c, ni: spread.count_matching(c, pod, ni), domain_count)
+        else:
+            spread_scores = [0] * len(raws)
+        total_nodes = len(self.cache.nodes)
+        image_nodes = self.cache.image_nodes
+        totals = []
+        for i, (ni, _) in enumerate(items):
+            image = (imagelocality.score(pod, ni, total_nodes, image_nodes) if image_nodes
+                     else 0)
+            totals.append(3 * taint[i] + 2 * affinity[i] + raws[i][2] + 2 * spread_scores[i]
+                          + raws[i][3] + image)
+        return totals
+
+    # ------------------------------------------------------------------ the cycle
+
+    def fast_path_applies(self, pod: PodInfo, ctx: SpreadContext) -> bool:
+        if self.force_slow or pod.spread_constraints or pod.has_pod_affinity or pod.names_hostname:
+            return False
+        if pod.required_names is not None or self.any_nominated():
+            return False
+        if ctx.constraints and not ctx.by_owner:
+            return False
+        return not (self.cache.zoned_nodes and (pod.node_selector or pod.required is not None))
+
+    def schedule(self, pod: PodInfo) -> tuple[str | None, Diagnosis]:
+        """Pick a node for ``pod``; None and the diagnosis when none fits."""
+        order = self.cache.node_order()
+        diagnosis = Diagnosis(len(order))
+        if not order:
+            diagnosis.pre_filter_msg = "no nodes available to schedule pods"
+            return None, diagnosis
+        ctx = self._spread_context(pod)
+        if self.fast_path_applies(pod, ctx):
+            return self._fast(pod, ctx, order, diagnosis)
+        nodes = order
+        if pod.required_names is not None:
+            if not pod.required_names:
+                diagnosis.pre_filter_msg = nodeaffinity.REASON_CONFLICT
+                diagnosis.absent = Status(UNRESOLVABLE, nodeaffinity.REASON_CONFLICT,
+                                          plugin=nodeaffinity.NAME)
+                diagnosis.plugins.append(nodeaffinity.NAME)
+                return None, diagnosis
+            wanted = set(pod.required_names)
+            nodes = [ni for ni in order if ni.name in wanted]
+            diagnosis.absent = Status(UNRESOLVABLE, nodeaffinity.REASON_PREFILTER,
+                                      plugin=nodeaffinity.NAME)
+            diagnosis.plugins.append(nodeaffinity.NAME)
+            if not nodes:
+                return None, diagnosis
+        return self._slow(pod, ctx, order, nodes, diagnosis)
+
+    def _slow(self, pod: PodInfo, ctx: SpreadContext, order: list[NodeInfo],
+              nodes: list[NodeInfo], diagnosis: Diagnosis) -> tuple[str | None, Diagnosis]:
+        hard = spread.hard_prefilter(pod, order) if pod.spread_constraints else None
+        n = len(nodes)
+        k = num_feasible_nodes_to_find(n)
+        start = self.next_start % n
+        feasible: list[NodeInfo] = []
+        processed = n
+        for i in range(n):
+            ni = nodes[(start + i) % n]
+            status = self._filter_with_nominated(pod, ni, hard)
+            if status is None:
+                feasible.append(ni)
+                if len(feasible) == k:
+                    processed = i + 1
+                    break
+            else:
+                diagnosis.add(ni.name, status)
+        self.next_start = (self.next_start + processed) % len(order)
+        if not feasible:
+            return None, diagnosis
+        if len(feasible) == 1:
+            return feasible[0].name, diagnosis
+        items = [(ni, 1) for ni in feasible]
+        raws = [self._raw(pod, ni) for ni in feasible]
+        counts = (spread.domain_counts(ctx.constraints, pod, order, ctx.require_all)
+                  if ctx.constraints else [])
+        totals = self._totals(pod, items, raws, ctx,
+                              lambda i, value: counts[i].get(value, 0))
+        best = max(totals)
+        tied = [ni for ni, t in zip(feasible, totals, strict=True) if t == best]
+        if len(tied) == 1:
+            return tied[0].name, diagnosis
+        return tied[self.rng.randrange(len(tied))].name, diagnosis
+
+    def _fast(self, pod: PodInfo, ctx: SpreadContext, order: list[NodeInfo],
+              diagnosis: Diagnosis) -> tuple[str | None, Diagnosis]:
+        owner = pod.owner_uid if ctx.by_owner else ""
+        part = self.cache.partition(owner)
+        n = len(order)
+        k = num_feasible_nodes_to_find(n)
+        start = self.next_start % n
+        feasible: list[tuple[tuple[Any, ...], list[int]]] = []
+        infeasible: list[tuple[list[int], Status]] = []
+        sig = pod.signature
+        if len(self._filter_cache) > _CACHE_LIMIT:
+            self._filter_cache.clear()
+            self._score_cache.clear()
+        for key, positions in part.members.items():
+            ck = (sig, key)
+            if ck in self._filter_cache:
+                status = self._filter_cache[ck]
+            else:
+                status = self.run_filters(pod, order[positions[0]])
+                self._filter_cache[ck] = status
+            if status is None:
+                feasible.append((key, positions))
+            else:
+                infeasible.append((positions, status))
+        total = sum(len(p) for _, p in feasible)
+        if total == 0:
+            self.next_start = (self.next_start + n) % n
+            for positions, status in infeasible:
+                for p in positions:
+                    diagnosis.add(order[p].name, status)
+            return None, diagnosis
+        if total <= k:
+            span = n
+        else:
+            span = k
+            while True:
+                skipped = sum(_count_in(p, start, span, n) for p, _ in infeasible)
+                if k + skipped == span:
+                    break
+                span = k + skipped
+        self.next_start = (self.next_start + span) % n
+        window = [(key, positions, _count_in(positions, start, span, n))
+                  for key, positions in feasible]
+        window = [w for w in window if w[2]]
+        scored = sum(w[2] for w in window)
+        if scored == 1:
+            return order[_nth_in(window[0][1], start, 0, n)].name, diagnosis
+        items = [(order[positions[0]], count) for _, positions, count in window]
+        raws = []
+        for (key, _, _), (ni, _) in zip(window, items, strict=True):
+            ck = (sig, key)
+            raw = self._score_cache.get(ck)
+            if raw is None:
+                raw = self._score_cache[ck] = self._raw(pod, ni)
+            raws.append(raw)
+        totals = self._totals(pod, items, raws, ctx, _zone_counter(part, ctx))
+        best = max(totals)
+        tied = [w for w, t in zip(window, totals, strict=True) if t == best]
+        ties = sum(w[2] for w in tied)
+        r = self.rng.randrange(ties) if ties > 1 else 0
+        if len(tied) == 1:
+            return order[_nth_in(tied[0][1], start, r, n)].name, diagnosis
+        merged = sorted((p - start) % n for _, positions, count in tied
+                        for p in _window_positions(positions, start, count))
+        return order[(merged[r] + start) % n].name, diagnosis
+
+
+def _count_in(positions: list[int], start: int, span: int, n: int) -> int:
+    """How many of the sorted ``positions`` lie in the circular range [start, start+span)."""
+    if span >= n:
+        return len(positions)
+    end = start + span
+    if end <= n:
+        return bisect_left(positions, end) - bisect_left(positions, start)
+    return len(positions) - bisect_left(positions, start) + bisect_left(positions, end - n)
+
+
+def _nth_in(positions: list[int], start: int, r: int, n: int) -> int:
+    """The r-th position at or after ``start`` in circular order."""
+    i = bisect_left(positions, start)
+    return positions[(i + r) % len(positions)]
+
+
+def _window_positions(positions: list[int], start: int, count: int) -> list[int]:
+    i = bisect_left(positions, start)
+    out = positions[i:i + count]
+    if len(out) < count:
+        out += positions[:count - len(out)]
+    return out
+
+
+def _zone_counter(part: Partition, ctx: SpreadContext) -> Callable[[int, str], int]:
+    def count(i: int, value: str) -> int:
+        return part.zone_counts.get(value, 0)
+    return count

@@ -1,0 +1,248 @@
+"""The scheduler's cache: nodes in node-tree order and the pods assigned or assumed on them.
+
+Models ``pkg/scheduler/backend/cache`` (``cacheImpl`` with assumed pods, ``nodeTree``) and the
+snapshot the algorithm reads. Node order matters: the algorithm scans nodes round-robin from
+where the previous cycle stopped, so the order is the one upstream builds — zones in the order
+they first appeared, nodes within a zone in the order they were added, interleaved zone by zone.
+
+It also keeps the *equivalence partitions* behind the fast path (see :mod:`.algorithm`): for a
+pod owner (the UID the spread constraint counts by), nodes are grouped by everything that filters
+and scores read — the node object's relevant fields, the requested sums, the pod count, the used
+host ports and the number of the owner's pods on the node. Each group holds the sorted positions
+of its nodes, updated incrementally as pods come and go.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, insort
+from typing import Any
+
+from .framework import ZONE_LABEL, NodeInfo, PodEntry
+
+__all__ = ["Partition", "SchedulerCache"]
+
+Obj = dict[str, Any]
+ClassKey = tuple[int, tuple[Any, ...], int]
+
+_MAX_PARTITIONS = 8
+
+
+class Partition:
+    """Nodes grouped into classes that are indistinguishable for pods of one owner."""
+
+    __slots__ = ("key_of", "members", "owner", "zone_counts")
+
+    def __init__(self, owner: str, order: list[NodeInfo]) -> None:
+        self.owner = owner
+        self.members: dict[ClassKey, list[int]] = {}
+        self.key_of: dict[str, ClassKey] = {}
+        self.zone_counts: dict[str, int] = {}
+        for ni in order:
+            key = self._key(ni)
+            self.key_of[ni.name] = key
+            self.members.setdefault(key, []).append(ni.pos)
+            if owner:
+                zone = ni.labels.get(ZONE_LABEL, "")
+                self.zone_counts[zone] = self.zone_counts.get(zone, 0) + ni.owners.get(owner, 0)
+
+    def _key(self, ni: NodeInfo) -> ClassKey:
+        return (ni.sig, ni.dyn, ni.owners.get(self.owner, 0) if self.owner else 0)
+
+    def update(self, ni: NodeInfo, old_owner_count: int, old_zone: str) -> None:
+        old = self.key_of.get(ni.name)
+        new = self._key(ni)
+        if self.owner:
+            delta_zone = ni.labels.get(ZONE_LABEL, "")
+            self.zone_counts[old_zone] = self.zone_counts.get(old_zone, 0) - old_owner_count
+            self.zone_counts[delta_zone] = (self.zone_counts.get(delta_zone, 0)
+                                            + ni.owners.get(self.owner, 0))
+        if old == new:
+            return
+        if old is not None:
+            members = self.members[old]
+            i = bisect_left(members, ni.pos)
+            del members[i]
+            if not members:
+                del self.members[old]
+        self.key_of[ni.name] = new
+        insort(self.members.setdefault(new, []), ni.pos)
+
+
+class SchedulerCache:
+    """Nodes, assigned pods and assumed pods, as the scheduling cycle sees them."""
+
+    def __init__(self) -> None:
+        self.nodes: dict[str, NodeInfo] = {}
+        self.pods: dict[str, PodEntry] = {}
+        self.assumed: dict[str, str] = {}
+        self.order: list[NodeInfo] = []
+        self.image_nodes: dict[str, int] = {}
+        self.zoned_nodes = 0
+        # zone key → node names in insertion order (nodeTree)
+        self._zones: dict[str, list[str]] = {}
+        self._order_dirty = False
+        self._sigs: dict[tuple[Any, ...], int] = {}
+        self._partitions: dict[str, Partition] = {}
+        # assigned pods that arrived before their node (kept until the node shows up)
+        self._orphans: dict[str, PodEntry] = {}
+
+    # ------------------------------------------------------------------ nodes
+
+    def _intern(self, ni: NodeInfo) -> None:
+        ni.sig = self._sigs.setdefault(ni.static_key(), len(self._sigs))
+
+    def _count_images(self, ni: NodeInfo, delta: int) -> None:
+        for name in ni.images:
+            n = self.image_nodes.get(name, 0) + delta
+            if n > 0:
+                self.image_nodes[name] = n
+            else:
+                self.image_nodes.pop(name, None)
+        if ni.labels.get(ZONE_LABEL):
+            self.zoned_nodes += delta
+
+    def add_node(self, node: Obj) -> NodeInfo:
+        name = node["metadata"]["name"]
+        if name in self.nodes:
+            return self.update_node(node)
+        ni = NodeInfo(node)
+        self._intern(ni)
+        self.nodes[name] = ni
+        self._zones.setdefault(ni.zone_key, []).append(name)
+        self._count_images(ni, +1)
+        self._order_dirty = True
+        for key in [k for k, e in self._orphans.items() if e.node == name]:
+            entry = self._orphans.pop(key)
+            ni.add(entry)
+        return ni
+
+    def update_node(self, node: Obj) -> NodeInfo:
+        name = node["metadata"]["name"]
+        ni = self.nodes.get(name)
+        if ni is None:
+            return self.add_node(node)
+        old_zone_key = ni.zone_key
+        old_zone_label = ni.labels.get(ZONE_LABEL, "")
+        self._count_images(ni, -1)
+        ni.set_node(node)
+        self._count_images(ni, +1)
+        old_sig = ni.sig
+        self._intern(ni)
+        if ni.zone_key != old_zone_key:
+            self._zones[old_zone_key].remove(name)
+            if not self._zones[old_zone_key]:
+                del self._zones[old_zone_key]
+            self._zones.setdefault(ni.zone_key, []).append(name)
+            self._order_dirty = True
+        elif ni.sig != old_sig or ni.labels.get(ZONE_LABEL, "") != old_zone_label:
+            self._changed(ni, old_zone_label)
+        return ni
+
+    def remove_node(self, name: str) -> NodeInfo | None:
+        ni = self.nodes.pop(name, None)
+        if ni is None:
+            return None
+        self._count_images(ni, -1)
+        zone = self._zones.get(ni.zone_key, [])
+        if name in zone:
+            zone.remove(name)
+        if not zone:
+            self._zones.pop(ni.zone_key, None)
+        # Pods still bound to the vanished node stay accounted as orphans until they go.
+        for entry in ni.pods.values():
+            self._orphans[entry.key] = entry
+        self._order_dirty = True
+        return ni
+
+    def node_order(self) -> list[NodeInfo]:
+        """``nodeTree.list()``: one node from each zone in turn, zones in first-seen order."""
+        if self._order_dirty:
+            zones = [z for z in self._zones.values() if z]
+            out: list[NodeInfo] = []
+            index = 0
+            while len(out) < len(self.nodes):
+                progressed = False
+                for names in zones:
+                    if index < len(names):
+                        out.append(self.nodes[names[index]])
+                        progressed = True
+                if not progressed:
+                    break
+                index += 1
+            for pos, ni in enumerate(out):
+                ni.pos = pos
+            self.order = out
+            self._order_dirty = False
+            self._partitions.clear()
+        return self.order
+
+    # ------------------------------------------------------------------ pods
+
+    def add_pod(self, pod: Obj, node: str) -> PodEntry:
+        """Account an assigned pod (a confirmed assumed pod is re-read from the API object)."""
+        key = f"{pod['metadata'].get('namespace', 'default')}/{pod['metadata']['name']}"
+        old = self.pods.get(key)
+        entry = PodEntry(pod, node)
+        if old is not None:
+            self._unaccount(old)
+        self.assumed.pop(key, None)
+        self.pods[key] = entry
+        self._account(entry)
+        return entry
+
+    def assume(self, pod: Obj, node: str) -> PodEntry:
+        entry = self.add_pod(pod, node)
+        self.assumed[entry.key] = node
+        return entry
+
+    def forget(self, key: str) -> None:
+        if key in self.assumed:
+            self.remove_pod(key)
+
+    def remove_pod(self, key: str) -> PodEntry | None:
+        entry = self.pods.pop(key, None)
+        self.assumed.pop(key, None)
+        if entry is not None:
+            self._unaccount(entry)
+        return entry
+
+    def _account(self, entry: PodEntry) -> None:
+        ni = self.nodes.get(entry.node)
+        if ni is None:
+            self._orphans[entry.key] = entry
+            return
+        old = ni.owners.get(entry.owner, 0) if entry.owner else 0
+        ni.add(entry)
+        self._changed(ni, ni.labels.get(ZONE_LABEL, ""), entry.owner, old)
+
+    def _unaccount(self, entry: PodEntry) -> None:
+        if self._orphans.pop(entry.key, None) is not None:
+            return
+        ni = self.nodes.get(entry.node)
+        if ni is None:
+            return
+        old = ni.owners.get(entry.owner, 0) if entry.owner else 0
+        ni.remove(entry)
+        self._changed(ni, ni.labels.get(ZONE_LABEL, ""), entry.owner, old)
+
+    # ------------------------------------------------------------------ partitions
+
+    def _changed(self, ni: NodeInfo, old_zone: str, owner: str = "", old_count: int = -1) -> None:
+        if self._order_dirty or not self._partitions:
+            return
+        for part in self._partitions.values():
+            if part.owner and part.owner == owner:
+                before = old_count
+            else:
+                before = ni.owners.get(part.owner, 0) if part.owner else 0
+            part.update(ni, before, old_zone)
+
+    def partition(self, owner: str) -> Partition:
+        order = self.node_order()
+        part = self._partitions.pop(owner, None)
+        if part is None:
+            part = Partition(owner, order)
+            if len(self._partitions) >= _MAX_PARTITIONS:
+                del self._partitions[next(iter(self._partitions))]
+        self._partitions[owner] = part
+        return part

@@ -1,0 +1,53 @@
+"""Image references and the catalogue (distribution/reference ParseNormalizedNamed; the talk's
+mirror names, seed "相关镜像")."""
+
+from __future__ import annotations
+
+import pytest
+
+from k8slab.apps.catalog import PullError, ReferenceError, parse_reference, resolve
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("nginx", "docker.io/library/nginx:latest"),
+    ("nginx:1.10", "docker.io/library/nginx:1.10"),
+    ("dustise/flaskapp", "docker.io/dustise/flaskapp:latest"),
+    ("registry.ioros.com/docker.io/busybox", "registry.ioros.com/docker.io/busybox:latest"),
+    ("localhost:5000/app:v1", "localhost:5000/app:v1"),
+])
+def test_normalized_names(text: str, expected: str) -> None:
+    assert str(parse_reference(text)) == expected
+
+
+def test_uppercase_repository_is_invalid() -> None:
+    with pytest.raises(ReferenceError) as exc:
+        parse_reference("Nginx")
+    assert "must be lowercase" in str(exc.value)
+
+
+def test_mirror_serves_the_same_behaviour_with_its_own_name() -> None:
+    hub = resolve("busybox")
+    mirror = resolve("registry.ioros.com/docker.io/busybox")
+    assert hub.image is mirror.image
+    assert mirror.name == "registry.ioros.com/docker.io/busybox:latest"
+    assert mirror.image_id.startswith("registry.ioros.com/docker.io/busybox@sha256:")
+    # docker push uploads the amd64 manifest, not Docker Hub's index.
+    assert mirror.digest != hub.digest
+    web = resolve("registry.ioros.com/coam/test.web:0.0.1")
+    assert web.image.app == "testweb:TestWeb"
+
+
+def test_versions_behind_tags() -> None:
+    assert resolve("nginx:1.10").image.version == "1.10.3"
+    assert resolve("nginx:1.11").image.version == "1.11.13"
+    assert resolve("nginx:1.10").image is resolve("nginx:1.10.3").image
+
+
+def test_missing_tag_and_repository_errors() -> None:
+    with pytest.raises(PullError) as exc:
+        resolve("nginx:1.999")
+    assert exc.value.code == "NotFound"
+    assert str(exc.value).endswith("docker.io/library/nginx:1.999: not found")
+    with pytest.raises(PullError) as exc:
+        resolve("no.such.host/app")
+    assert "no such host" in str(exc.value)
