@@ -108,6 +108,11 @@ class EventRecorder:
         if field_path:
             involved["fieldPath"] = field_path
         now = self.api.loop.now
+        # The trace keeps what the component reported, before the correlator folds or drops
+        # it: charts and tests see every action even when `kubectl get events` does not.
+        self.api.trace.append(now, self.component, "event", involved["kind"], namespace,
+                              involved["name"], {"type": type_, "reason": reason,
+                                                 "message": message})
         obj_key = (involved["kind"], namespace, involved["name"], involved["uid"],
                    involved["apiVersion"])
 

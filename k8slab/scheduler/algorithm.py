@@ -126,6 +126,8 @@ class Algorithm:
         self.any_nominated: Callable[[], bool] = lambda: False
         self.next_start = 0
         self.force_slow = False
+        # How many cycles took each path (tests check the fast path is really used).
+        self.paths = {"fast": 0, "node-by-node": 0}
         self._filter_cache: dict[tuple[Any, ...], Status | None] = {}
         self._score_cache: dict[tuple[Any, ...], tuple[int, int, int, int]] = {}
 
@@ -213,7 +215,9 @@ class Algorithm:
             return None, diagnosis
         ctx = self._spread_context(pod)
         if self.fast_path_applies(pod, ctx):
+            self.paths["fast"] += 1
             return self._fast(pod, ctx, order, diagnosis)
+        self.paths["node-by-node"] += 1
         nodes = order
         if pod.required_names is not None:
             if not pod.required_names:

@@ -24,7 +24,7 @@ from collections.abc import Generator, Mapping
 from typing import Any
 
 from ...sim.fs import FSError, normpath
-from ...sim.process import Buffer, Command, ExecContext, ProcessHandle, Sleep, WaitFor, spawn
+from ...sim.process import Buffer, ExecContext, ProcessHandle, Sleep, WaitFor, spawn
 from . import patterns
 from .arith import ArithError, evaluate
 from .ast import (
@@ -1356,6 +1356,3 @@ _DISPATCH: dict[type, Any] = {
     Cond: Interp._cond,
     Redirected: Interp._redirected,
 }
-
-# Kept for type checkers: the command table maps names to Command.
-CommandTable = Mapping[str, Command]

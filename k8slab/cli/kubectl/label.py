@@ -120,10 +120,9 @@ def _run(inv: Invocation, field: str) -> Generator[Any, Any, int]:
         live = info.obj
         current = dict((live.get("metadata") or {}).get(field) or {})
         if listing:
-            inv.out(f"Listing labels for {info.kind.kind}.{info.kind.group or 'v1'}/"
-                    f"{info.name}:\n" if False else "")
+            # label.go --list: one "key=value" per line.
             for k, v in sorted(current.items()):
-                inv.out(f" {k}={v}\n")
+                inv.out(f"{k}={v}\n")
             continue
         if not overwrite:
             if field == "labels":

@@ -72,7 +72,6 @@ def run_logs(inv: Invocation) -> Generator[Any, Any, int]:
                 f"you are attempting to follow {len(pods)} log streams, but maximum allowed "
                 f"concurrency is {max_requests}, use --max-log-requests to increase the limit")
         targets = pods
-        prefix_default = True
     else:
         resource = args[0]
         parsed = parse_resource_args(inv, [resource if "/" in resource else f"pods/{resource}"])
@@ -89,7 +88,6 @@ def run_logs(inv: Invocation) -> Generator[Any, Any, int]:
         if count > 1:
             inv.err(f"Found {count} pods, using pod/{pod['metadata']['name']}\n")
         targets = [pod]
-        prefix_default = False
     streams: list[tuple[dict[str, Any], str]] = []
     for pod in targets:
         spec = pod.get("spec") or {}
@@ -110,7 +108,7 @@ def run_logs(inv: Invocation) -> Generator[Any, Any, int]:
             raise KubectlError(f"container {name} is not valid for pod "
                                f"{pod['metadata']['name']}")
         streams.append((pod, name))
-    prefix = bool(flags.get("prefix")) or (prefix_default and False)
+    prefix = bool(flags.get("prefix"))
     follow = bool(flags.get("follow"))
     printed: dict[int, int] = {}
     for index, (pod, name) in enumerate(streams):

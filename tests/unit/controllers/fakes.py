@@ -203,15 +203,11 @@ def events(cluster: Cluster, reason: str | None = None, kind: str | None = None)
 
 
 def scaling_events(cluster: Cluster) -> list[str]:
-    """ScalingReplicaSet messages in the order the controller emitted them (from the trace)."""
-    names = [r.name for r in cluster.trace.select(kind="Event", action="create",
-                                                  source="deployment-controller")]
-    out = []
-    for name in names:
-        ev = cluster.api.try_get(EVENT, "default", name)
-        if ev is not None and ev["reason"] == "ScalingReplicaSet":
-            out.append(ev["message"])
-    return out
+    """ScalingReplicaSet messages in the order the controller emitted them (from the trace,
+    which keeps every reported event before the correlator combines similar ones)."""
+    return [r.detail["message"] for r in cluster.trace.select(action="event",
+                                                               source="deployment-controller")
+            if r.detail["reason"] == "ScalingReplicaSet"]
 
 
 def rs_by_revision(cluster: Cluster, namespace: str = "default") -> dict[str, Obj]:

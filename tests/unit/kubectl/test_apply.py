@@ -97,7 +97,7 @@ def test_apply_after_create_warns_and_merges_containers(kc: Callable, put: Calla
 
 def test_record_writes_change_cause_and_warns(kc: Callable, put: Callable, lab: Lab) -> None:
     put("k8s.run.yaml", DEPLOY)
-    out, err, code = kc("apply -f k8s.run.yaml --record")
+    _out, err, code = kc("apply -f k8s.run.yaml --record")
     assert code == 0
     assert err == "Flag --record has been deprecated, --record will be removed in the future\n"
     annotations = _deploy(lab)["metadata"]["annotations"]

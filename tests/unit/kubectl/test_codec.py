@@ -98,5 +98,5 @@ def test_json_streams_and_go_json_text() -> None:
     assert decode_stream(b'{"a": 1} {"b": "<&>"}') == [{"a": 1}, {"b": "<&>"}]
     assert go_json({"b": "<&>", "a": [1.5, 1e21, None]}) == (
         '{"a":[1.5,1e+21,null],"b":"\\u003c\\u0026\\u003e"}')
-    with pytest.raises(DecodeError, match="^unexpected EOF$"):
+    with pytest.raises(DecodeError, match=r"^unexpected EOF$"):
         decode_stream(b'{"metadata": {"name": 1}')

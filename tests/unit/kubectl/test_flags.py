@@ -146,7 +146,7 @@ def test_unknown_command_suggestions_follow_add_order() -> None:
 def test_go_value_helpers() -> None:
     assert go_quote('a"b\n\x01é') == '"a\\"b\\n\\x01é"'
     assert parse_bool("T") is True and parse_bool("0") is False
-    with pytest.raises(ValueError, match='strconv.ParseBool: parsing "yes": invalid syntax'):
+    with pytest.raises(ValueError, match=r'strconv\.ParseBool: parsing "yes": invalid syntax'):
         parse_bool("yes")
     assert parse_duration("1m30s") == 90_000_000_000
     assert parse_duration("1.5h") == 5_400_000_000_000

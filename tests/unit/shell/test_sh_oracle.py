@@ -144,7 +144,8 @@ AWK_CASES = [
     "echo 'a b c' | awk '{print $NF, $(NF-1)}'; echo 'a b c' | awk '{ $2 = \"\"; print }'; "
     "echo 'a,b' | awk -F, -v OFS=- '{$1=$1; print}'",
     "printf 'x 1\\ny 2\\nx 3\\n' | awk '$1 == \"x\" { s += $2 } END { print s+0, NR }'",
-    "awk 'BEGIN { printf \"%s %d %.3f %5s|%-5s|%c\\n\", \"s\", 3.9, 2/3, \"ab\", \"cd\", \"hello\" }'",
+    "awk 'BEGIN { printf \"%s %d %.3f %5s|%-5s|%c\\n\", "
+    "\"s\", 3.9, 2/3, \"ab\", \"cd\", \"hello\" }'",
     "awk 'BEGIN { x = \"3x\"; y = x + 1; print y; print length(\"hello\"); "
     "print substr(\"hello\", 2, 3); print index(\"hello\", \"ll\") }'",
     "awk 'BEGIN { n = split(\"a:b:c\", arr, \":\"); print n, arr[1], arr[3]; s = \"aXbXc\"; "
@@ -157,9 +158,11 @@ AWK_CASES = [
     "printf 'l1\\nl2\\nl3\\n' | awk 'NR % 2'",
     "awk 'BEGIN { while (i < 3) { i++; if (i == 2) continue; print i }; "
     "do { j++ } while (j < 5); print j }'",
-    "printf 'p1 a\\np1 b\\n\\np2 c\\n' | awk 'BEGIN { RS = \"\" } { print NR \": \" $1 \" nf=\" NF }'",
+    "printf 'p1 a\\np1 b\\n\\np2 c\\n' | "
+    "awk 'BEGIN { RS = \"\" } { print NR \": \" $1 \" nf=\" NF }'",
     "echo 5 | awk '{ print $1 * 2, $1 / 2, $1 \"\" 1 }'",
-    "awk 'function max(a, b) { return a > b ? a : b } BEGIN { print max(3, 7), max(\"b\", \"a\") }'",
+    "awk 'function max(a, b) { return a > b ? a : b } "
+    "BEGIN { print max(3, 7), max(\"b\", \"a\") }'",
     "echo x | awk '{ a[\"k\"]; if (\"k\" in a) print \"in\"; delete a[\"k\"]; "
     "if (!(\"k\" in a)) print \"gone\" }'",
     "awk -v n=3 'BEGIN { for (i = 1; i <= n; i++) s = s i; print s }'",
