@@ -15,7 +15,8 @@ same virtual instant collapse into the state after the last one, and lines are d
 
 The pod buckets follow the STATUS column of ``kubectl get pods``
 (``pkg/printers/internalversion/printers.go``, ``printPod``): a pod being deleted shows
-``Terminating``; a Pending pod bound to a node shows its waiting reason, which is
+``Terminating`` (unless its phase is already terminal); a Pending pod bound to a node shows
+its waiting reason, which is
 ``ContainerCreating`` until the kubelet has started its containers; an unbound Pending pod shows
 ``Pending``.
 """
@@ -98,7 +99,15 @@ _VERBS = {
     "bind": "bound",
     "delete": "asked to delete",
     "remove": "removed",
+    "container-start": "started a container of",
+    "container-exit": "saw a container exit in",
+    "probe": "probed",
+    "power-off": "powered off",
 }
+
+# The trace keeps every event a component reports as an "event" record on the object it is
+# about (detail: type, reason, message); the Event objects themselves would repeat them.
+EVENT = "event"
 
 
 # ---------------------------------------------------------------------------- helpers
@@ -137,10 +146,14 @@ def node_sort_key(name: str) -> tuple[Any, ...]:
 
 
 def pod_bucket(detail: dict[str, Any], action: str = "update") -> str:
-    """The STATUS bucket of a pod from its trace digest (see the module docstring)."""
-    if action == "delete" or detail.get("deleting"):
-        return "Terminating"
+    """The STATUS bucket of a pod from its trace digest (see the module docstring).
+
+    As in ``printPod``, a pod being deleted is ``Terminating`` unless its phase is already
+    terminal: a deleted pod whose containers exited 0 shows ``Completed``.
+    """
     phase = detail.get("phase") or "Pending"
+    if (action == "delete" or detail.get("deleting")) and phase not in ("Succeeded", "Failed"):
+        return "Terminating"
     if phase == "Pending":
         return "ContainerCreating" if detail.get("node") else "Pending"
     if phase == "Succeeded":
@@ -371,10 +384,18 @@ class Step(NamedTuple):
     name: str
     detail: dict[str, Any]
 
+    @property
+    def is_request(self) -> bool:
+        """Did this step go to the apiserver (a write, or an Event it reported)?"""
+        return self.action in _WRITES or self.action == EVENT
+
     def describe(self) -> str:
         """``default-scheduler bound Pod default/web-1 to t.cs.3`` — the hover text."""
         obj = f"{self.kind} {self.namespace}/{self.name}" if self.namespace else (
             f"{self.kind} {self.name}")
+        if self.action == EVENT:
+            reason = self.detail.get("reason", "")
+            return f"{self.component} reported {reason} about {obj}"
         verb = _VERBS.get(self.action, self.action)
         text = f"{self.component} {verb} {obj}"
         if self.action == "bind" and self.detail.get("node"):
@@ -483,12 +504,15 @@ def control_plane_steps(
     include_events: bool = True,
     limit: int = 500,
 ) -> list[Step]:
-    """Every write about ``follow`` and the objects it came to own, from ``since`` on.
+    """Everything that happened to ``follow`` and the objects it came to own, from ``since``.
 
     ``follow`` names the root (``"deployment/test-web-deployment"``); by default it is the
     first object kubectl created after ``since``. Children are found through the owner in the
-    trace digest (Deployment → ReplicaSet → Pod). Events about those objects are included,
-    since they are how components explain themselves. At most ``limit`` steps.
+    trace digest (Deployment → ReplicaSet → Pod). A step is an apiserver write, a component's
+    own action (a kubelet starting a container) or, with ``include_events``, an event a
+    component reported about one of those objects: events are how components explain
+    themselves. Event objects are not steps of their own (the "event" records say the same).
+    Events reported by a kubelet are put on that node's kubelet lane. At most ``limit`` steps.
     """
     records, _ = _trace_and_now(lab)
     if since < 0:
@@ -496,32 +520,34 @@ def control_plane_steps(
     root = _parse_follow(follow, namespace) if follow is not None else default_follow(lab, since)
     if root is None:
         return []
-    # (namespace, name) → kind of the followed objects; names alone identify events' subjects.
+    # (namespace, name) → kind of the followed objects.
     members: dict[tuple[str, str], str] = {(root[1], root[2]): root[0]}
+    pod_nodes: dict[tuple[str, str], str] = {}
     t0: int | None = None
     steps: list[Step] = []
     for r in records[since:]:
-        if members.get((r.namespace, r.name)) != r.kind:
-            if r.kind == "Event":
-                if not include_events or not _event_about(r, members):
-                    continue
-            elif r.action == "create" and _parent_of(r, members):
-                members[(r.namespace, r.name)] = r.kind
+        if r.kind == "Event":
+            continue
+        key = (r.namespace, r.name)
+        if members.get(key) != r.kind:
+            if r.action == "create" and _parent_of(r, members):
+                members[key] = r.kind
             else:
                 continue
+        if r.action == EVENT and not include_events:
+            continue
+        component = component_of(r.source)
+        if r.kind == "Pod" and r.detail.get("node"):
+            pod_nodes[key] = r.detail["node"]
+        if component == "kubelet" and key in pod_nodes:
+            component = f"kubelet/{pod_nodes[key]}"
         if t0 is None:
             t0 = r.time
-        steps.append(Step(_seconds(r.time, t0), component_of(r.source), r.action, r.kind,
+        steps.append(Step(_seconds(r.time, t0), component, r.action, r.kind,
                           r.namespace, r.name, r.detail))
         if len(steps) >= limit:
             break
     return steps
-
-
-def _event_about(r: Record, members: dict[tuple[str, str], str]) -> bool:
-    # Events are named <involvedObject.name>.<16 hex> (client-go tools/record/event.go).
-    base, dot, _ = r.name.rpartition(".")
-    return bool(dot) and (r.namespace, base) in members
 
 
 def _lane_key(lane: str, first: dict[str, int]) -> tuple[int, int]:
@@ -542,12 +568,14 @@ def control_plane_timeline(
     limit: int = 500,
     title: str | None = None,
 ) -> go.Figure:
-    """One lane per component; every write is a dot on its lane joined to the apiserver lane.
+    """One lane per component; every request is a dot on its lane joined to the apiserver.
 
-    Each component only talks to the apiserver: a dot is a request (create, update, bind…)
-    and the grey line shows it landing in the apiserver (and so in etcd), where the watches of
-    the next component pick it up. Hover a dot to read what happened. See
-    :func:`control_plane_steps` for ``follow``.
+    Each component only talks to the apiserver: a filled dot is a write (create, update,
+    bind…) and the grey line shows it landing in the apiserver (and so in etcd), where the
+    watches of the next component pick it up. Diamonds are events a component reported;
+    hollow dots are things a component did on its own machine (a kubelet starting a
+    container), which reach nobody until it writes the pod's status. Hover a dot to read what
+    happened. See :func:`control_plane_steps` for ``follow``.
     """
     steps = control_plane_steps(lab, since, follow, namespace=namespace,
                                 include_events=include_events, limit=limit)
@@ -560,7 +588,8 @@ def control_plane_timeline(
     # Connectors first so the dots are drawn over them.
     cx: list[float | None] = []
     cy: list[str | None] = []
-    for s in steps:
+    requests = [s for s in steps if s.is_request]
+    for s in requests:
         cx += [s.seconds, s.seconds, None]
         cy += [s.component, APISERVER, None]
     fig.add_trace(go.Scatter(
@@ -569,7 +598,7 @@ def control_plane_timeline(
     ))
     api_x: list[float] = []
     api_text: list[str] = []
-    for s in steps:
+    for s in requests:
         api_x.append(s.seconds)
         api_text.append(f"+{s.seconds:.3f} s  stored in etcd: {s.describe()}")
     fig.add_trace(go.Scatter(
@@ -585,7 +614,7 @@ def control_plane_timeline(
             x=[s.seconds for s in mine], y=[lane] * len(mine), mode="markers", name=lane,
             text=[_hover(s) for s in mine], hovertemplate="%{text}<extra></extra>",
             marker={"size": 10,
-                    "symbol": ["diamond" if s.kind == "Event" else "circle" for s in mine]},
+                    "symbol": [_symbol(s) for s in mine]},
         ))
     if title is None:
         root = steps[0] if steps else None
@@ -603,6 +632,12 @@ def control_plane_timeline(
         margin={"l": 170, "r": 20, "t": 50, "b": 50},
     )
     return fig
+
+
+def _symbol(s: Step) -> str:
+    if s.action == EVENT:
+        return "diamond"
+    return "circle" if s.is_request else "circle-open"
 
 
 def _hover(s: Step) -> str:

@@ -417,6 +417,8 @@ EXPECTED_ORDER_HELP = (
 def _component_order(lab: Any, since: int, follow: str) -> list[str]:
     order: list[str] = []
     for step in control_plane_steps(lab, since, follow, include_events=False):
+        if not step.is_request:
+            continue
         name = "kubelet" if step.component.startswith("kubelet") else step.component
         if name == "kubectl" or name in order:
             continue

@@ -102,14 +102,17 @@ def nodes_status_html(lab: Any, namespace: str | None = "default") -> str:
 
 
 def steps_text(steps: list[Any]) -> str:
-    """The control-plane journey as a fixed-width table: one line per write."""
+    """The control-plane journey as a fixed-width table: one line per step."""
     width = max([len("COMPONENT"), *(len(s.component) for s in steps)])
-    lines = [f"{'+SECONDS':>9}  {'COMPONENT':<{width}}  {'WRITE':<13}  OBJECT"]
+    action = max([len("ACTION"), *(len(s.action) for s in steps)])
+    lines = [f"{'+SECONDS':>9}  {'COMPONENT':<{width}}  {'ACTION':<{action}}  OBJECT"]
     for s in steps:
         obj = f"{s.kind} {s.namespace}/{s.name}" if s.namespace else f"{s.kind} {s.name}"
         if s.action == "bind" and s.detail.get("node"):
             obj += f" -> {s.detail['node']}"
-        lines.append(f"{s.seconds:>9.3f}  {s.component:<{width}}  {s.action:<13}  {obj}")
+        elif s.action == "event" and s.detail.get("reason"):
+            obj += f": {s.detail['reason']}"
+        lines.append(f"{s.seconds:>9.3f}  {s.component:<{width}}  {s.action:<{action}}  {obj}")
     return "\n".join(lines)
 
 

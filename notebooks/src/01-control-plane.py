@@ -111,6 +111,12 @@ print(steps_text(steps))
 %kubectl get events
 
 # %% [markdown]
+# kubectl lists events by name, so the nodes' events from when the cluster was built come
+# first. The lines at the end tell the story above in the components' own words:
+# `ScalingReplicaSet`, `SuccessfulCreate`, `Scheduled`, `Pulling`, `Pulled`, `Created`,
+# `Started`.
+
+# %% [markdown]
 # ## The timeline
 #
 # The same journey as a chart: one lane per component, one dot per write (hover over a dot to

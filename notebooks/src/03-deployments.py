@@ -170,8 +170,11 @@ assert phases["Running"][-1] == 4 and phases["Terminating"][-1] == 0
 %kubectl get pods
 
 # %% [markdown]
-# The pods are `Terminating`: each gets its grace period (30 s by default) to shut down. Then
-# they are gone:
+# The garbage collector deleted the ReplicaSet, then its pods. A deleted pod gets a grace period
+# (30 s by default): its kubelet sends the containers SIGTERM and waits for them to stop. nginx
+# stops at once, so the kubelet already reported the pods finished, and kubectl shows a
+# deleted pod whose containers exited cleanly as `Completed` (a slower program would show
+# `Terminating` for a while). Then the kubelet removes the pod objects:
 
 # %%
 %%sh
@@ -199,7 +202,7 @@ check_chapter03(lab)
 kubectl apply -f test-web-deployment.yaml
 kubectl scale deployment --replicas 5 test-web-deployment
 kubectl set image deployment/test-web-deployment nginx=nginx:1.11
-sleep 60
+sleep 45
 kubectl get deployment test-web-deployment
 
 # %%

@@ -90,6 +90,20 @@ def test_clean_drops_widget_views_timings_and_state() -> None:
     assert [o.data for o in cell.outputs] == [{"text/plain": "a control"}]
 
 
+def test_clean_merges_runs_of_the_same_stream() -> None:
+    cell = nbformat.v4.new_code_cell("%%sh", id="c00-000")
+    cell.outputs = [
+        nbformat.v4.new_output("stream", name="stdout", text="a\n"),
+        nbformat.v4.new_output("stream", name="stdout", text=["b\n", "c\n"]),
+        nbformat.v4.new_output("stream", name="stderr", text="oops\n"),
+        nbformat.v4.new_output("stream", name="stdout", text="d\n"),
+    ]
+    nb = nbformat.v4.new_notebook(cells=[cell])
+    build_notebooks.clean(nb)
+    assert [(o.name, o.text) for o in nb.cells[0].outputs] == [
+        ("stdout", "a\nb\nc\n"), ("stderr", "oops\n"), ("stdout", "d\n")]
+
+
 def test_committed_notebooks_match_their_sources() -> None:
     """A notebook whose source changed must be rebuilt (``make notebooks``)."""
     sources = sorted((ROOT / "notebooks" / "src").glob("[0-9][0-9]-*.py"))

@@ -154,6 +154,10 @@ def _apply_one(inv: Invocation, info: Info, strategy: str, output: str,
     if strategy == "client":
         say("serverside-applied" if server_side else "configured", live)
         return live
+    if annotated.get("apiVersion") and live.get("apiVersion") != annotated.get("apiVersion"):
+        # kubectl GETs the object in the file's version (autoscaling/v1 for an HPA stored
+        # as v2); the lab's store keeps one version, so only the type meta differs.
+        live = {**live, "apiVersion": annotated["apiVersion"]}
     annotations = (live.get("metadata") or {}).get("annotations") or {}
     if LAST_APPLIED not in annotations and not server_side:
         inv.err(_WARNING.format(name=object_name(kind, info.name), annotation=LAST_APPLIED))

@@ -293,7 +293,8 @@ def command(path: str) -> Callable[[Runner], Runner]:
     """Decorator registering the runner of ``kubectl <path>``."""
 
     def wrap(fn: Runner) -> Runner:
-        _RUNNERS["kubectl " + path] = fn
+        # A runner registered from outside (register) wins over the built-in one.
+        _RUNNERS.setdefault("kubectl " + path, fn)
         return fn
 
     return wrap
@@ -328,6 +329,7 @@ def _load_commands() -> None:
         run,
         scale,
         set_image,
+        top,
         version,
         wait,
     )

@@ -239,6 +239,9 @@ def _check_key(key: str, kind: str) -> None:
             detail = ("a valid config key must consist of alphanumeric characters, '-', '_' or "
                       "'.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for "
                       "validation is '[-._a-zA-Z0-9]+')")
+        if kind == "Secret":
+            # create_secret.go words it differently from create_configmap.go.
+            raise KubectlError(f"{go_quote(key)} is not valid key name for a Secret {detail}")
         raise KubectlError(f"{go_quote(key)} is not a valid key name for a {kind}: {detail}")
 
 
@@ -334,14 +337,13 @@ def run_create_configmap(inv: Invocation) -> Generator[Any, Any, int]:
 
 @command("create secret generic")
 def run_create_secret_generic(inv: Invocation) -> Generator[Any, Any, int]:
-    name = _name(inv)
+    _name(inv)
     pairs = _sources(inv, "Secret")
     data: dict[str, str] = {}
     for key, value in pairs:
         _check_key(key, "Secret")
         if key in data:
-            raise KubectlError(f"cannot add key {key}, another key by that name already exists "
-                               f"in Data for Secret {go_quote(name)}")
+            raise KubectlError(f"cannot add key {key}, another key by that name already exists")
         data[key] = base64.b64encode(value).decode("ascii")
     secret_type = str(inv.flags.get("type") or "")
 

@@ -145,7 +145,7 @@ def run_delete(inv: Invocation) -> Generator[Any, Any, int]:
     warned = False
     for info in targets:
         if explicit and not all_ns and not info.kind.namespaced and not warned:
-            inv.err("warning: deleting cluster-scoped resources, not scoped to the provided "
+            inv.err("Warning: deleting cluster-scoped resources, not scoped to the provided "
                     "namespace\n")
             warned = True
         if strategy == "client":

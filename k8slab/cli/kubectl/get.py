@@ -411,7 +411,11 @@ class _RowStreamer:
             return
         if self.custom is not None:
             for obj in objs:
-                self.inv.out(self.custom.print([obj]))
+                text = self.custom.print([obj])
+                if self.headers_done and not self.custom.no_headers:
+                    text = text.split("\n", 1)[1] if "\n" in text else ""
+                self.headers_done = True
+                self.inv.out(text)
             return
         assert self.printer is not None
         for obj in objs:

@@ -184,6 +184,8 @@ def _attach(inv: Invocation, pod: Obj, name: str, namespace: str, tty: bool, rem
     api = factory.api
     if tty and not inv.ctx.tty:
         inv.err("Unable to use a TTY - input is not a terminal or the right kind of file\n")
+    elif tty and not inv.flags.get("quiet"):
+        inv.err("If you don't see a command prompt, try pressing enter.\n")
     yield from factory.settle()
     deadline = factory.deadline()
     timeout = int(inv.flags.get("pod-running-timeout") or 60 * SECOND)

@@ -138,6 +138,19 @@ def test_invalid_errors_single_and_several(kc: Callable, put: Callable) -> None:
             "greater than or equal to 0\n", 1)
 
 
+def test_invalid_with_several_causes_is_a_bullet_list(kc: Callable, put: Callable) -> None:
+    # helpers.go MultilineError: the prefix line keeps its trailing space.
+    put("bad.yaml", DEPLOY.replace("replicas: 2", "replicas: -1").replace(
+        "    metadata:\n      labels: {app: web}", "    metadata:\n      labels: {app: other}"))
+    out, err, code = kc("apply -f bad.yaml")
+    lines = err.splitlines()
+    assert (out, code) == ("", 1)
+    assert lines[0] == 'The Deployment "web" is invalid: '
+    assert lines[1] == ("* spec.replicas: Invalid value: -1: must be greater than or equal "
+                        "to 0")
+    assert lines[2].startswith("* spec.template.metadata.labels: Invalid value: ")
+
+
 def test_strict_decoding_error_on_create(kc: Callable, put: Callable) -> None:
     put("typo.yaml", DEPLOY.replace("replicas: 2", "replica: 2"))
     assert kc("apply -f typo.yaml") == (

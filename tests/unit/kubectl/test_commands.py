@@ -375,3 +375,49 @@ def test_internal_errors_never_show_a_traceback(kc: Callable, monkeypatch) -> No
         kc("version")
     monkeypatch.setenv("K8SLAB_STRICT", "0")
     assert kc("version") == ("", "error: boom\n", 1)
+
+
+def test_top_uses_the_metrics_api_provider(kc: Callable, web: Lab) -> None:
+    assert kc("top pod") == ("", "error: Metrics API not available\n", 1)  # §9.2
+
+    class Provider:
+        def pod_metrics(self, namespace: str | None) -> list[dict]:
+            pods = web.api.list(POD, namespace)
+            return [{"metadata": {"name": p["metadata"]["name"],
+                                  "namespace": p["metadata"]["namespace"],
+                                  "labels": p["metadata"].get("labels")},
+                     "containers": [{"name": "nginx",
+                                     "usage": {"cpu": "1500u", "memory": "3145728"}}]}
+                    for p in pods]
+
+        def node_metrics(self) -> list[dict]:
+            return [{"metadata": {"name": "t.cs.2"}, "usage": {"cpu": "250m",
+                                                             "memory": "1Gi"}}]
+
+    web.cluster.extensions["metrics.k8s.io"] = Provider()
+    out, _, code = kc("top pod")
+    lines = out.splitlines()
+    assert code == 0 and lines[0].split() == ["NAME", "CPU(cores)", "MEMORY(bytes)"]
+    assert lines[1].split()[1:] == ["2m", "3Mi"]  # millicores rounded up, whole MiB
+    out, _, _ = kc("top node")
+    rows = {line.split()[0]: line.split()[1:] for line in out.splitlines()[1:]}
+    assert rows["t.cs.2"][0] == "250m" and rows["t.cs.2"][2] == "1024Mi"
+    assert rows["t.cs.1"] == ["<unknown>"] * 4
+
+
+def test_run_and_expose_generators_create_objects(kc: Callable, lab: Lab) -> None:
+    assert kc("run web --image=nginx --port=80 --expose") == (
+        "service/web created\npod/web created\n", "", 0)
+    svc = lab.api.get(by_gvk("v1", "Service"), "default", "web")
+    assert svc["spec"]["selector"] == {"run": "web"}
+    assert kc("run web --image=nginx")[1] == (
+        'Error from server (AlreadyExists): pods "web" already exists\n')
+
+
+def test_describe_uses_the_describers(kc: Callable, web: Lab) -> None:
+    out, _, code = kc("describe deploy web")
+    assert code == 0 and out.startswith("Name:")
+    out, _, _ = kc("describe pod web")  # a bare name also matches as a prefix
+    assert out.count("\nName:") + out.startswith("Name:") == 3
+    assert kc("describe pod nope") == ("", 'Error from server (NotFound): pods "nope" not '
+                                           "found\n", 1)

@@ -110,6 +110,8 @@ def test_pod_bucket_matches_kubectl_status_words() -> None:
     assert charts.pod_bucket({"phase": "Running", "deleting": True}) == "Terminating"
     assert charts.pod_bucket({"phase": "Running"}, "delete") == "Terminating"
     assert charts.pod_bucket({"phase": "Failed"}) == "Failed"
+    # A deleted pod whose containers already exited shows its terminal status (printPod).
+    assert charts.pod_bucket({"phase": "Succeeded", "deleting": True}) == "Completed"
 
 
 def test_pods_per_node_lists_every_node_in_natural_order(fake_lab: FakeLab) -> None:
@@ -152,14 +154,22 @@ def _apply_chain(lab: FakeLab) -> int:
     t(base, "kubectl", "create", "Deployment", "default", "web", {"replicas": 1})
     t(base + 2_000_000, "deployment-controller", "create", "ReplicaSet", "default",
       "web-5d8f", {"replicas": 1, "owner": "Deployment/web"})
+    # Components report events on the object (the trace's "event" records); the Event
+    # object written for it repeats the same thing and is not a step of its own.
+    t(base + 2_000_000, "deployment-controller", "event", "Deployment", "default", "web",
+      {"type": "Normal", "reason": "ScalingReplicaSet", "message": "Scaled up replica set"})
     t(base + 2_000_000, "deployment-controller", "create", "Event", "default",
-      "web.18a1b2c3d4e5f601", {"reason": "ScalingReplicaSet"})
+      "web.18a1b2c3d4e5f601", {})
     t(base + 4_000_000, "replicaset-controller", "create", "Pod", "default", "web-5d8f-abcde",
       {"phase": "Pending", "node": "", "owner": "ReplicaSet/web-5d8f"})
     # An unrelated object in between must not join the journey.
     t(base + 5_000_000, "kubectl", "create", "Pod", "default", "other", {"phase": "Pending"})
     t(base + 6_000_000, "default-scheduler", "bind", "Pod", "default", "web-5d8f-abcde",
       {"phase": "Pending", "node": "t.cs.3", "owner": "ReplicaSet/web-5d8f"})
+    t(base + 1 * S, "kubelet", "event", "Pod", "default", "web-5d8f-abcde",
+      {"type": "Normal", "reason": "Pulled", "message": "Successfully pulled image"})
+    t(base + 1 * S, "kubelet/t.cs.3", "container-start", "Pod", "default", "web-5d8f-abcde",
+      {"container": "nginx"})
     t(base + 2 * S, "kubelet/t.cs.3", "update-status", "Pod", "default", "web-5d8f-abcde",
       {"phase": "Running", "ready": True, "node": "t.cs.3", "owner": "ReplicaSet/web-5d8f"})
     t(base + 2 * S + 3_000_000, "replicaset-controller", "update-status", "ReplicaSet",
@@ -174,16 +184,23 @@ def test_control_plane_steps_follow_owners_from_the_first_kubectl_create(
     assert [(s.component, s.action, s.name) for s in steps] == [
         ("kubectl", "create", "web"),
         ("deployment-controller", "create", "web-5d8f"),
-        ("deployment-controller", "create", "web.18a1b2c3d4e5f601"),
+        ("deployment-controller", "event", "web"),
         ("replicaset-controller", "create", "web-5d8f-abcde"),
         ("default-scheduler", "bind", "web-5d8f-abcde"),
+        # The kubelet's event names no node; the pod's binding does.
+        ("kubelet/t.cs.3", "event", "web-5d8f-abcde"),
+        ("kubelet/t.cs.3", "container-start", "web-5d8f-abcde"),
         ("kubelet/t.cs.3", "update-status", "web-5d8f-abcde"),
         ("replicaset-controller", "update-status", "web-5d8f"),
     ]
     assert [s.seconds for s in steps][:5] == [0.0, 0.002, 0.002, 0.004, 0.006]
     assert steps[4].describe() == "default-scheduler bound Pod default/web-5d8f-abcde to t.cs.3"
+    assert steps[5].describe() == (
+        "kubelet/t.cs.3 reported Pulled about Pod default/web-5d8f-abcde")
+    assert [s.is_request for s in steps[5:8]] == [True, False, True]
     no_events = charts.control_plane_steps(fake_lab, mark, include_events=False)
-    assert all(s.kind != "Event" for s in no_events)
+    assert [s.action for s in no_events].count("event") == 0
+    assert len(no_events) == len(steps) - 2
     assert len(charts.control_plane_steps(fake_lab, mark, limit=3)) == 3
 
 
@@ -213,10 +230,14 @@ def test_control_plane_timeline_has_one_lane_per_component(fake_lab: FakeLab) ->
                                                                  + names[3:]))
     connectors = fig.data[0]
     assert list(connectors.y[:3]) == ["kubectl", "kube-apiserver", None]
-    assert len(fig.data[1].x) == 7           # every write lands in the apiserver
+    # Every write and reported event lands in the apiserver; starting a container does not.
+    assert len(fig.data[1].x) == 8
+    assert len(connectors.x) == 8 * 3
     sched = fig.data[5]
     assert sched.text[0].startswith("+0.006 s  default-scheduler bound Pod default/")
     assert "node=t.cs.3" in sched.text[0]
+    kubelet = fig.data[6]
+    assert list(kubelet.marker.symbol) == ["diamond", "circle-open", "circle"]
     assert fig.layout.title.text == "deployment/web through the control plane"
 
 

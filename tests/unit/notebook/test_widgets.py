@@ -120,7 +120,7 @@ def test_follow_picker_redraws_the_timeline(fake_lab: FakeLab) -> None:
     control = widgets.FollowControl(fake_lab, mark)
     assert list(control.follow.options) == ["deployment/web", "replicaset/web-5d8f"]
     assert _figure_title(control) == "deployment/web through the control plane"
-    assert ("    0.002  deployment-controller  create         ReplicaSet default/web-5d8f"
+    assert ("    0.002  deployment-controller  create  ReplicaSet default/web-5d8f"
             in control.table.value)
     control.follow.value = "replicaset/web-5d8f"
     assert _figure_title(control) == "replicaset/web-5d8f through the control plane"
@@ -135,11 +135,14 @@ def test_steps_text_is_a_fixed_width_table(fake_lab: FakeLab) -> None:
     t(now + 2_000_000, "replicaset-controller", "create", "Pod", "default", "web-5d8f-x", {})
     t(now + 3_000_000, "default-scheduler", "bind", "Pod", "default", "web-5d8f-x",
       {"node": "t.cs.2"})
+    t(now + 4_000_000, "kubelet", "event", "Pod", "default", "web-5d8f-x",
+      {"reason": "Pulling"})
     text = widgets.steps_text(charts.control_plane_steps(fake_lab, mark))
     assert text.splitlines() == [
-        " +SECONDS  COMPONENT              WRITE          OBJECT",
-        "    0.000  kubectl                create         Deployment default/web",
-        "    0.001  deployment-controller  create         ReplicaSet default/web-5d8f",
-        "    0.002  replicaset-controller  create         Pod default/web-5d8f-x",
-        "    0.003  default-scheduler      bind           Pod default/web-5d8f-x -> t.cs.2",
+        " +SECONDS  COMPONENT              ACTION  OBJECT",
+        "    0.000  kubectl                create  Deployment default/web",
+        "    0.001  deployment-controller  create  ReplicaSet default/web-5d8f",
+        "    0.002  replicaset-controller  create  Pod default/web-5d8f-x",
+        "    0.003  default-scheduler      bind    Pod default/web-5d8f-x -> t.cs.2",
+        "    0.004  kubelet/t.cs.2         event   Pod default/web-5d8f-x: Pulling",
     ]

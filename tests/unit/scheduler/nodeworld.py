@@ -14,6 +14,7 @@ from k8slab.api.kinds import by_gvk
 from k8slab.cluster import Cluster
 from k8slab.config import ClusterConfig, NodeConfig
 from k8slab.sim.clock import SECOND
+from k8slab.sim.timefmt import rfc3339
 
 POD = by_gvk("v1", "Pod")
 NODE = by_gvk("v1", "Node")
@@ -100,12 +101,19 @@ def events_for(cluster: Cluster, name: str, reason: str | None = None) -> list[d
 LEASE = by_gvk("coordination.k8s.io/v1", "Lease")
 
 
-def keep_alive(cluster: Cluster, *names: str) -> None:
-    """Renew each node's Lease every 10 s, as its kubelet would, so the node stays Ready."""
+def keep_alive(cluster: Cluster, *names: str) -> dict[str, bool]:
+    """Renew each node's Lease every 10 s, as its kubelet would, so the node stays Ready.
+
+    Returns a switch board: set ``alive[name] = False`` to stop a node's heartbeat.
+    """
     from k8slab.sim.timefmt import rfc3339_micro
+
+    alive = dict.fromkeys(names, True)
 
     def renew() -> None:
         for name in names:
+            if not alive[name]:
+                continue
             lease = cluster.api.try_get(LEASE, "kube-node-lease", name)
             spec = {"holderIdentity": name, "leaseDurationSeconds": 40,
                     "renewTime": rfc3339_micro(cluster.loop.now)}
@@ -118,6 +126,21 @@ def keep_alive(cluster: Cluster, *names: str) -> None:
         cluster.loop.call_later(10 * SECOND, renew)
 
     renew()
+    return alive
+
+
+def running_pod(cluster: Cluster, name: str, node: str, **spec: Any) -> dict[str, Any]:
+    """A pod bound to ``node`` and reported Running and Ready, as its kubelet would."""
+    pod = cluster.api.create(pod_obj(name, nodeName=node, **spec), source="test")
+    now = rfc3339(cluster.loop.now)
+    status = {**pod.get("status", {}), "phase": "Running", "startTime": now,
+              "conditions": [{"type": t, "status": "True", "lastProbeTime": None,
+                              "lastTransitionTime": now}
+                             for t in ("PodScheduled", "Initialized", "ContainersReady",
+                                       "Ready")]}
+    return cluster.api.update({**pod, "status": status}, source="test", status=True,
+                              trusted=True)
+
 
 
 def condition(pod: dict[str, Any], ctype: str) -> dict[str, Any] | None:
