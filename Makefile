@@ -23,7 +23,10 @@ lab: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check k8slab tests bench tools
-	TQDM_DISABLE=1 PLOTLY_RENDERER=plotly_mimetype $(BIN)/python -m pytest
+	TQDM_DISABLE=1 PLOTLY_RENDERER=plotly_mimetype $(BIN)/python -m pytest tests
+	TQDM_DISABLE=1 PLOTLY_RENDERER=plotly_mimetype $(BIN)/python -m pytest --nbval \
+	    --nbval-current-env --nbval-sanitize-with tests/notebooks/sanitize.cfg \
+	    --nbval-cell-timeout 120 notebooks
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

@@ -24,13 +24,14 @@ from __future__ import annotations
 
 import copy
 import math
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from ..api.errors import StatusError
 from ..api.kinds import by_gvk
 from ..api.store import DELETED
 from ..scheduler.framework import parse_taints, parse_tolerations, term_matches, tolerated
-from ..sim.clock import SECOND
+from ..sim.clock import MILLISECOND, SECOND
 from ..sim.timefmt import parse_rfc3339
 from .base import Controller, split_key
 from .deployment.util import compute_hash
@@ -51,6 +52,11 @@ HASH_LABEL = "controller-revision-hash"
 GENERATION_LABEL = "pod-template-generation"
 OWNER_INDEX = "daemonset-controller:owner-uid"
 BURST_REPLICAS = 250
+# A sync walks every node. Watch events that arrive within QUEUE_BATCH of each other are handled
+# by one sync, and pure status changes of daemon pods wait STATUS_BATCH, so a burst of kubelet
+# updates across a thousand nodes costs a handful of syncs instead of thousands.
+QUEUE_BATCH = 50 * MILLISECOND
+STATUS_BATCH = 500 * MILLISECOND
 
 
 def daemon_tolerations(spec: Obj) -> list[Obj]:
@@ -93,16 +99,25 @@ def _owner_uid(pod: Obj) -> list[str]:
             if ref.get("controller") and ref.get("kind") == "DaemonSet" and ref.get("uid")]
 
 
+@lru_cache(maxsize=8192)
+def _parse(text: str) -> int:
+    return parse_rfc3339(text)
+
+
 def _created(obj: Obj) -> tuple[int, str]:
     text = (obj.get("metadata") or {}).get("creationTimestamp")
-    return (parse_rfc3339(text) if text else 0, obj["metadata"]["name"])
+    return (_parse(text) if text else 0, obj["metadata"]["name"])
+
+
+def _phase(pod: Obj) -> str:
+    return str((pod.get("status") or {}).get("phase") or "")
 
 
 def _ready_since(pod: Obj) -> int | None:
     for cond in (pod.get("status") or {}).get("conditions") or ():
         if cond.get("type") == "Ready" and cond.get("status") == "True":
             text = cond.get("lastTransitionTime")
-            return parse_rfc3339(text) if text else 0
+            return _parse(text) if text else 0
     return None
 
 
@@ -126,7 +141,8 @@ class DaemonSetController(Controller):
 
     def __init__(self, cluster: Cluster) -> None:
         super().__init__(cluster)
-        self._eligibility: dict[tuple[str, str], tuple[tuple[Any, ...], tuple[bool, bool]]] = {}
+        self._eligibility: dict[tuple[str, str], tuple[Any, Any, Any, tuple[bool, bool]]] = {}
+        self.queue.latency = QUEUE_BATCH
         try:
             self.api.by_index(POD, OWNER_INDEX, "")  # type: ignore[arg-type]
         except KeyError:
@@ -144,8 +160,15 @@ class DaemonSetController(Controller):
     def _on_pod(self, event: str, pod: Obj, old: Obj | None) -> None:
         for ref in (pod.get("metadata") or {}).get("ownerReferences") or ():
             if ref.get("controller") and ref.get("kind") == "DaemonSet":
-                ns = pod["metadata"].get("namespace", "default")
-                self.queue.add(f"{ns}/{ref.get('name', '')}")
+                key = f"{pod['metadata'].get('namespace', 'default')}/{ref.get('name', '')}"
+                if event == DELETED or old is None or old.get("spec") is not pod.get("spec") \
+                        or (old["metadata"].get("deletionTimestamp")
+                            != pod["metadata"].get("deletionTimestamp")):
+                    self.queue.add(key)
+                elif (_phase(old) != _phase(pod) or _ready_since(old) != _ready_since(pod)):
+                    # Status only: batch a burst of kubelet updates into one status sync.
+                    self.queue.add_after(key, STATUS_BATCH)
+                return
 
     def _on_node(self, event: str, node: Obj, old: Obj | None) -> None:
         if old is not None and event != DELETED:
@@ -165,12 +188,14 @@ class DaemonSetController(Controller):
         and spec (objects are copy-on-write, so a heartbeat keeps them).
         """
         key = (ds["metadata"].get("uid", ""), node["metadata"]["name"])
-        parts = (ds["spec"]["template"], node["metadata"].get("labels"), node.get("spec"))
+        template = ds["spec"]["template"]
+        labels = node["metadata"].get("labels")
+        spec = node.get("spec")
         hit = self._eligibility.get(key)
-        if hit is not None and all(a is b for a, b in zip(hit[0], parts, strict=True)):
-            return hit[1]
+        if hit is not None and hit[0] is template and hit[1] is labels and hit[2] is spec:
+            return hit[3]
         result = self._should_run(ds, node)
-        self._eligibility[key] = (parts, result)
+        self._eligibility[key] = (template, labels, spec, result)
         return result
 
     def _should_run(self, ds: Obj, node: Obj) -> tuple[bool, bool]:
@@ -197,7 +222,7 @@ class DaemonSetController(Controller):
 
     # ------------------------------------------------------------------ history
 
-    def _revision(self, ds: Obj) -> tuple[str, Obj]:
+    def _revision(self, ds: Obj) -> tuple[str, Obj, int]:
         """The ControllerRevision of the current template, created or bumped if needed."""
         meta = ds["metadata"]
         ns = meta.get("namespace", "default")
@@ -214,7 +239,7 @@ class DaemonSetController(Controller):
             if int(existing.get("revision") or 0) < top:
                 existing = self.api.update({**existing, "revision": top + 1},
                                            source=self.name, trusted=True)
-            return hash_, existing
+            return hash_, existing, len(owned)
         patch = {"spec": {"template": {**template, "$patch": "replace"}}}
         labels = {**(template.get("metadata") or {}).get("labels", {}), HASH_LABEL: hash_}
         cr_meta: Obj = {"name": name, "namespace": ns, "labels": labels,
@@ -226,7 +251,7 @@ class DaemonSetController(Controller):
         cr = {"apiVersion": "apps/v1", "kind": "ControllerRevision", "metadata": cr_meta,
               "data": copy.deepcopy(patch), "revision": top + 1}
         created = self.api.create(cr, source=self.name)
-        return hash_, created
+        return hash_, created, len(owned) + 1
 
     def _cleanup_history(self, ds: Obj, current: str) -> None:
         limit = int(ds["spec"].get("revisionHistoryLimit", 10))
@@ -249,16 +274,16 @@ class DaemonSetController(Controller):
         ds = self.api.try_get(DS, ns, name)  # type: ignore[arg-type]
         if ds is None or ds["metadata"].get("deletionTimestamp"):
             return
-        hash_, revision = self._revision(ds)
+        hash_, revision, revisions = self._revision(ds)
         generation = str(ds["metadata"].get("generation", 1))
         nodes = self.api.list(NODE)  # type: ignore[arg-type]
+        runs = {n["metadata"]["name"]: self.should_run(ds, n) for n in nodes}
         by_node = self._pods_by_node(ds)
         to_create: list[str] = []
         to_delete: list[Obj] = []
-        for node in nodes:
-            nname = node["metadata"]["name"]
-            run, keep = self.should_run(ds, node)
-            pods = by_node.get(nname, [])
+        outdated = False
+        for nname, (run, keep) in runs.items():
+            pods = by_node.get(nname, ())
             live = [p for p in pods if not p["metadata"].get("deletionTimestamp")]
             failed = [p for p in live if (p.get("status") or {}).get("phase") == "Failed"]
             for pod in failed:
@@ -273,13 +298,18 @@ class DaemonSetController(Controller):
                 to_delete.extend(running[1:])
             elif not keep and running:
                 to_delete.extend(running)
+            outdated = outdated or any(not _updated(p, hash_, generation) for p in live)
         # Pods left on nodes that no longer exist are the pod GC's (gcOrphaned), not ours.
-        self._sync_nodes(ds, to_create[:BURST_REPLICAS], to_delete, hash_, generation)
+        if to_create or to_delete:
+            self._sync_nodes(ds, to_create[:BURST_REPLICAS], to_delete, hash_, generation)
+            by_node = self._pods_by_node(ds)
         strategy = ds["spec"].get("updateStrategy") or {}
-        if strategy.get("type", "RollingUpdate") == "RollingUpdate":
-            self._rolling_update(ds, nodes, hash_, generation)
-        self._cleanup_history(ds, revision["metadata"]["name"])
-        self._update_status(ds, nodes, hash_, generation)
+        rolling = strategy.get("type", "RollingUpdate") == "RollingUpdate"
+        if outdated and rolling and self._rolling_update(ds, runs, by_node, hash_, generation):
+            by_node = self._pods_by_node(ds)
+        if revisions > 1:
+            self._cleanup_history(ds, revision["metadata"]["name"])
+        self._update_status(ds, runs, by_node, hash_, generation)
 
     def _pods_by_node(self, ds: Obj) -> dict[str, list[Obj]]:
         by_node: dict[str, list[Obj]] = {}
@@ -287,7 +317,8 @@ class DaemonSetController(Controller):
             node = (pod.get("spec") or {}).get("nodeName") or _pinned_node(pod)
             by_node.setdefault(node, []).append(pod)
         for pods in by_node.values():
-            pods.sort(key=_created)
+            if len(pods) > 1:
+                pods.sort(key=_created)
         return by_node
 
     def _sync_nodes(self, ds: Obj, create: list[str], delete: list[Obj], hash_: str,
@@ -331,10 +362,10 @@ class DaemonSetController(Controller):
         min_ready = int(ds["spec"].get("minReadySeconds") or 0)
         return min_ready == 0 or since + min_ready * SECOND <= self.loop.now
 
-    def _rolling_update(self, ds: Obj, nodes: list[Obj], hash_: str, generation: str) -> None:
+    def _rolling_update(self, ds: Obj, runs: dict[str, tuple[bool, bool]],
+                        by_node: dict[str, list[Obj]], hash_: str, generation: str) -> bool:
         """``rollingUpdate`` with maxSurge 0: replace old pods, maxUnavailable at a time."""
-        by_node = self._pods_by_node(ds)
-        desired = sum(1 for n in nodes if self.should_run(ds, n)[0])
+        desired = sum(1 for run, _ in runs.values() if run)
         ru = (ds["spec"].get("updateStrategy") or {}).get("rollingUpdate") or {}
         max_unavailable = _scaled(ru.get("maxUnavailable", 1), desired)
         unavailable = 0
@@ -357,14 +388,14 @@ class DaemonSetController(Controller):
         delete = replace + candidates[:budget]
         if delete:
             self._sync_nodes(ds, [], delete, hash_, generation)
+        return bool(delete)
 
-    def _update_status(self, ds: Obj, nodes: list[Obj], hash_: str, generation: str) -> None:
-        by_node = self._pods_by_node(ds)
+    def _update_status(self, ds: Obj, runs: dict[str, tuple[bool, bool]],
+                       by_node: dict[str, list[Obj]], hash_: str, generation: str) -> None:
         desired = current = misscheduled = ready = available = updated = 0
         waiting = False
-        for node in nodes:
-            run, _ = self.should_run(ds, node)
-            node_pods = by_node.get(node["metadata"]["name"], [])
+        for nname, (run, _) in runs.items():
+            node_pods = by_node.get(nname, [])
             if run:
                 desired += 1
                 if node_pods:

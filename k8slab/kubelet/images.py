@@ -6,7 +6,8 @@
 2. present on the node and the policy is not ``Always`` → ``Pulled`` event
    ``Container image "nginx:1.10" already present on machine and can be accessed by the pod``;
    ``Never`` and absent → ``ErrImageNeverPull``;
-3. in pull back-off → ``BackOff`` ``Back-off pulling image "…"`` and ``ImagePullBackOff``;
+3. in pull back-off → ``BackOff`` ``Back-off pulling image "…"`` and ``ImagePullBackOff``
+   (the container's waiting message adds ``: ErrImagePull: <last pull error>``);
 4. otherwise ``Pulling image "…"``, queue behind the node's other pulls
    (``serializeImagePulls: true``), then ``Successfully pulled image "…" in 2.301s (4.873s
    including waiting). Image size: 45357340 bytes.`` — both durations truncated to the
@@ -66,6 +67,7 @@ class ImageManager:
         # bytes per second this node pulls at (a property of its network link)
         self.bandwidth = rng.uniform(8e6, 25e6)
         self.version = 0
+        self._last_error: dict[str, str] = {}
 
     def preload(self, name: str) -> None:
         """An image already on the machine when the kubelet first starts (kubeadm pre-pull)."""
@@ -107,6 +109,10 @@ class ImageManager:
         if self.backoff.in_backoff_since_update(key, now):
             msg = f'Back-off pulling image "{image}"'
             emit("Normal", "BackOff", msg)
+            # The container status carries the last pull error too (prevPullErrMsg).
+            previous = self._last_error.get(key)
+            if previous:
+                msg = f"{msg}: {previous}"
             return ImageResult(None, "ImagePullBackOff", msg)
         emit("Normal", "Pulling", f'Pulling image "{image}"')
         start = max(now, self._queue_free)
@@ -118,6 +124,7 @@ class ImageManager:
             yield Sleep(start + duration - now)
             emit("Warning", "Failed", f'Failed to pull image "{image}": {err}')
             self.backoff.next(key, self.loop.now)
+            self._last_error[key] = f"ErrImagePull: {err}"
             return ImageResult(None, "ErrImagePull", str(err))
         duration = self._round_trip()
         content_at = self._content.get(resolved.image.config_id)

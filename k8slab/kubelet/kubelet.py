@@ -1078,9 +1078,12 @@ class Kubelet:
                                                  "the container")
         path = latest.commands.locate(argv[0], latest.cwd)
         if path is None:
-            what = (f'exec: "{argv[0]}": stat {argv[0]}: no such file or directory'
-                    if "/" in argv[0] else
-                    f'exec: "{argv[0]}": executable file not found in $PATH')
+            if "/" in argv[0] and latest.fs.exists(argv[0]):
+                what = f'exec: "{argv[0]}": permission denied'
+            elif "/" in argv[0]:
+                what = f'exec: "{argv[0]}": stat {argv[0]}: no such file or directory'
+            else:
+                what = f'exec: "{argv[0]}": executable file not found in $PATH'
             raise StatusError(
                 500, "InternalError",
                 "Internal error occurred: error executing command in container: failed to exec "

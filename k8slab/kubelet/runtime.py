@@ -171,12 +171,17 @@ class Container:
             self.on_exit(self)
 
 
+def _ip(value: int) -> str:
+    return f"{value >> 24 & 255}.{value >> 16 & 255}.{value >> 8 & 255}.{value & 255}"
+
+
 class HostLocalIPAM:
     """The CNI ``host-local`` allocator over the node's pod CIDR."""
 
     def __init__(self) -> None:
         self.cidr: str | None = None
-        self._net: ipaddress.IPv4Network | None = None
+        self._base = 0
+        self._size = 0
         self._last = 1
         self._used: dict[int, str] = {}
 
@@ -184,35 +189,37 @@ class HostLocalIPAM:
         if cidr == self.cidr:
             return
         self.cidr = cidr
-        self._net = ipaddress.IPv4Network(cidr, strict=False) if cidr else None
+        if cidr:
+            net = ipaddress.IPv4Network(cidr, strict=False)
+            self._base, self._size = int(net.network_address), net.num_addresses
+        else:
+            self._base = self._size = 0
         self._last = 1
         self._used = {}
 
     @property
     def gateway(self) -> str:
-        return str(self._net.network_address + 1) if self._net else ""
+        return _ip(self._base + 1) if self._size else ""
 
     def allocate(self, owner: str) -> str | None:
-        net = self._net
-        if net is None:
+        if not self._size:
             return None
-        size = net.num_addresses
-        first, last = 2, size - 2
+        first, last = 2, self._size - 2
         span = last - first + 1
+        used = self._used
         for step in range(1, span + 1):
             offset = first + (self._last - first + step) % span
-            if offset not in self._used:
-                self._used[offset] = owner
+            if offset not in used:
+                used[offset] = owner
                 self._last = offset
-                return str(net.network_address + offset)
+                return _ip(self._base + offset)
         return None
 
     def release(self, ip: str) -> None:
-        net = self._net
-        if net is None or not ip:
+        if not self._size or not ip:
             return
         try:
-            offset = int(ipaddress.IPv4Address(ip)) - int(net.network_address)
+            offset = int(ipaddress.IPv4Address(ip)) - self._base
         except ValueError:
             return
         self._used.pop(offset, None)

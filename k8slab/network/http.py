@@ -127,7 +127,7 @@ class Response:
         return size + 2
 
 
-NetErrorKind = Literal["dns", "refused", "timeout", "unreachable", "reset", "tls"]
+NetErrorKind = Literal["dns", "refused", "timeout", "unreachable", "reset", "tls", "closed"]
 
 
 @dataclass
@@ -138,6 +138,12 @@ class NetError(Exception):
     exit code (curl: 6 could not resolve, 7 could not connect, 28 timeout, 52 empty reply,
     56 recv failure; wget and HTTPie have their own). ``host``/``ip``/``port`` say what was
     being reached; ``detail`` is the OS-level text ("Connection refused", "No route to host").
+
+    ``closed`` is a connection the server closed without sending a response (curl 52 "Empty
+    reply from server"). ``phase`` says where a ``timeout`` or ``reset`` struck: ``"connect"``
+    (the TCP handshake never completed) or ``"response"`` (connected, then no/partial answer);
+    empty when unknown (tools then assume ``"response"``). ``received`` is how many response
+    bytes had arrived when it failed (curl: "with N bytes received").
     """
 
     kind: NetErrorKind
@@ -145,6 +151,8 @@ class NetError(Exception):
     ip: str = ""
     port: int = 0
     detail: str = ""
+    phase: str = ""
+    received: int = 0
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.host} {self.ip}:{self.port} {self.detail}".strip()
@@ -163,6 +171,8 @@ class Exchange:
     connect: int = 0      # TCP handshake (after DNS)
     first_byte: int = 0   # request sent → first response byte (server time included)
     total: int = 0        # whole exchange, start to last byte
+    local_ip: str = ""    # the client's address and ephemeral port (curl -v prints them
+    local_port: int = 0   # on a failed connect); empty/0 when the network does not say
 
     @property
     def ok(self) -> bool:
@@ -178,6 +188,20 @@ class LoadSpec:
     0 = as fast as possible). The run stops after ``duration`` ns or ``total_requests``
     requests (whichever is set; fortio ``-n``). ``timeout`` is the per-request socket timeout.
     ``make_request(connection_index, sequence)`` builds each request.
+
+    Optional refinements (load tools set them; a network may ignore none of them):
+
+    - ``warmup_per_connection``: each connection first sends that many requests; the timed
+      run (its ``duration`` and ``pace``) starts when every warm-up request has completed,
+      and their samples come back with ``warmup=True``. They do not count in
+      ``total_requests``.
+    - ``pace(connection, sequence)``: fortio's per-thread schedule. It returns the earliest
+      start of that request in ns after the timed run's start, or None when that connection
+      has sent all it will send; a connection sends its next request at
+      ``max(end of its previous request, start + pace(...))``. When set, ``qps`` is ignored.
+    - ``duration`` and ``total_requests`` may both be set: the run ends at whichever comes
+      first (a tool caps a run at the shell's deadline this way). Requests still in flight
+      when the duration ends are abandoned and not returned.
     """
 
     connections: int
@@ -187,12 +211,18 @@ class LoadSpec:
     qps: float = 0.0
     timeout: int = 2_000_000_000
     warmup_per_connection: int = 0
+    pace: Callable[[int, int], int | None] | None = None
 
 
 @dataclass
 class Sample:
     """One request of a load run: when it started/ended (virtual ns), on which connection,
-    what came back (status 0 = socket error), and how many bytes were read."""
+    what came back (status 0 = socket error), and how many bytes were read.
+
+    ``connect`` is the TCP handshake time (ns) when this request had to open a new connection
+    (first request, or after the server closed/reset the previous one), None when it reused a
+    keep-alive connection; ``remote`` is the ``ip:port`` the client dialled (fortio prints
+    it); ``warmup`` marks the warm-up requests of ``LoadSpec.warmup_per_connection``."""
 
     connection: int
     start: int
@@ -202,6 +232,9 @@ class Sample:
     body_bytes: int
     error: NetErrorKind | None = None
     backend: str = ""
+    connect: int | None = None
+    remote: str = ""
+    warmup: bool = False
 
 
 class Transport(Protocol):

@@ -394,8 +394,9 @@ class Step(NamedTuple):
         obj = f"{self.kind} {self.namespace}/{self.name}" if self.namespace else (
             f"{self.kind} {self.name}")
         if self.action == EVENT:
-            reason = self.detail.get("reason", "")
-            return f"{self.component} reported {reason} about {obj}"
+            reason = self.detail.get("reason")
+            what = f"{reason} about" if reason else "an event about"
+            return f"{self.component} reported {what} {obj}"
         verb = _VERBS.get(self.action, self.action)
         text = f"{self.component} {verb} {obj}"
         if self.action == "bind" and self.detail.get("node"):
@@ -523,19 +524,29 @@ def control_plane_steps(
     # (namespace, name) → kind of the followed objects.
     members: dict[tuple[str, str], str] = {(root[1], root[2]): root[0]}
     pod_nodes: dict[tuple[str, str], str] = {}
+    reported: set[tuple[str, str, str, int]] = set()
     t0: int | None = None
     steps: list[Step] = []
     for r in records[since:]:
         if r.kind == "Event":
-            continue
+            # An Event object written without an "event" record (a component that posts
+            # events itself) still tells the story: keep its creation as the event step.
+            base = _event_subject(r, members)
+            if (base is None or r.action != "create" or not include_events
+                    or (r.source, r.namespace, base, r.time) in reported):
+                continue
+            kind = members[(r.namespace, base)]
+            r = r._replace(action=EVENT, kind=kind, name=base)
         key = (r.namespace, r.name)
         if members.get(key) != r.kind:
             if r.action == "create" and _parent_of(r, members):
                 members[key] = r.kind
             else:
                 continue
-        if r.action == EVENT and not include_events:
-            continue
+        if r.action == EVENT:
+            if not include_events:
+                continue
+            reported.add((r.source, r.namespace, r.name, r.time))
         component = component_of(r.source)
         if r.kind == "Pod" and r.detail.get("node"):
             pod_nodes[key] = r.detail["node"]
@@ -548,6 +559,13 @@ def control_plane_steps(
         if len(steps) >= limit:
             break
     return steps
+
+
+def _event_subject(r: Record, members: dict[tuple[str, str], str]) -> str | None:
+    """The followed object an Event is about, from its name ``<object>.<16 hex>``
+    (client-go ``tools/record/event.go``), or None."""
+    base, dot, _ = r.name.rpartition(".")
+    return base if dot and (r.namespace, base) in members else None
 
 
 def _lane_key(lane: str, first: dict[str, int]) -> tuple[int, int]:

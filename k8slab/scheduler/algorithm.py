@@ -130,6 +130,8 @@ class Algorithm:
         self.paths = {"fast": 0, "node-by-node": 0}
         self._filter_cache: dict[tuple[Any, ...], Status | None] = {}
         self._score_cache: dict[tuple[Any, ...], tuple[int, int, int, int]] = {}
+        # default spreading constraints per DefaultSelector (held, so its id stays unique)
+        self._defaults: dict[int, tuple[Any, bool, SpreadContext]] = {}
 
     # ------------------------------------------------------------------ plugins
 
@@ -170,8 +172,16 @@ class Algorithm:
         if pod.spread_constraints:
             soft = [c for c in spread.explicit_constraints(pod) if not c.hard]
             return SpreadContext(soft, require_all=True)
-        return SpreadContext(spread.default_constraints(pod, self.default_selector(pod)),
-                             require_all=False)
+        selector = self.default_selector(pod)
+        key = (selector, bool(pod.owner_uid))
+        hit = self._defaults.get(id(selector))
+        if hit is not None and hit[0] is selector and hit[1] == key[1]:
+            return hit[2]
+        ctx = SpreadContext(spread.default_constraints(pod, selector), require_all=False)
+        if len(self._defaults) > 1000:
+            self._defaults.clear()
+        self._defaults[id(selector)] = (selector, key[1], ctx)
+        return ctx
 
     def _totals(self, pod: PodInfo, items: list[tuple[NodeInfo, int]],
                 raws: list[tuple[int, int, int, int]], ctx: SpreadContext,

@@ -281,9 +281,10 @@ class Scheduler:
     def _handle_failure(self, qpi: QueuedPodInfo, pod: Obj, info: PodInfo,
                         diagnosis: Diagnosis) -> None:
         if diagnosis.num_all == 0:
-            message, reason = NO_NODES, "SchedulerError"
-            nominated = None
-            plugins: tuple[str, ...] = ()
+            # ErrNoNodesAvailable: UnschedulableAndUnresolvable, retried on any cluster event.
+            message, reason = NO_NODES, "Unschedulable"
+            nominated = ""
+            plugins: tuple[str, ...] = ("",)
         else:
             nominated = self._post_filter(info, pod, diagnosis)
             message, reason = diagnosis.message(), "Unschedulable"
@@ -395,7 +396,7 @@ class Scheduler:
         """An assigned pod was deleted or finished: resources and ports are free again."""
         def hint(q: QueuedPodInfo) -> bool:
             for plugin in q.plugins:
-                if plugin in (noderesources.FIT, "PodTopologySpread", "DefaultPreemption"):
+                if plugin in ("", noderesources.FIT, "PodTopologySpread", "DefaultPreemption"):
                     return True
                 if plugin == nodeports.NAME and entry.ports and nodeports.conflicts(
                         q.info.host_ports, {p: 1 for p in entry.ports}):

@@ -9,6 +9,8 @@ kubelet restarts it — at once the first time, then with a growing back-off.
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from k8slab.api.kinds import by_gvk
@@ -71,7 +73,7 @@ def test_liveness_exec_follows_the_probe_timing_rules() -> None:
     assert logs[0][1] == "Exec-Started:" + to_datetime(started).strftime("%d/%m/%Y %H:%M:%S")
     # Ticks every periodSeconds, first useful one at least initialDelaySeconds after start.
     times = [p.time for p in probes]
-    assert all((b - a) % (5 * SECOND) == 0 for a, b in zip(times, times[1:]))
+    assert all((b - a) % (5 * SECOND) == 0 for a, b in itertools.pairwise(times))
     assert 5 * SECOND <= times[0] - started < 10 * SECOND
     failures = [p.time for p in probes if p.detail["result"] == "Failure"]
     successes = [p.time for p in probes if p.detail["result"] == "Success"]

@@ -73,3 +73,41 @@ def test_restart_never_pod_ends_succeeded_or_failed() -> None:
     assert term["reason"] == "Error"
     assert bad["phase"] == "Failed"
     assert [line for _, line in c.kubelets["t.cs.3"].logs("default", "ok")] == ["done"]
+
+
+_SCRIPT = """
+from k8slab.cluster import Cluster
+from k8slab.api.kinds import by_gvk
+from k8slab.sim.clock import SECOND
+c = Cluster(seed=7)
+c.boot()
+for i, n in enumerate(c.api.list(by_gvk("v1", "Node"))):
+    if not n["spec"].get("podCIDR"):
+        c.api.update({**n, "spec": {**n["spec"], "podCIDR": f"10.244.{i}.0/24"}},
+                     source="t", trusted=True)
+c.loop.advance(15 * SECOND)
+c.api.create({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "w"},
+              "spec": {"nodeName": "t.cs.2", "containers": [
+                  {"name": "n", "image": "busybox", "command": ["sh", "-c", "exit 1"]}]}},
+             source="k")
+c.loop.advance(90 * SECOND)
+p = c.api.get(by_gvk("v1", "Pod"), "default", "w")
+print(p["status"]["containerStatuses"][0])
+print([(e["reason"], e["message"], e["count"]) for e in c.api.list(by_gvk("v1", "Event"),
+                                                                    "default")])
+"""
+
+
+def test_same_seed_same_history_in_any_process() -> None:
+    # docs/architecture.md "Randomness": byte-identical output whatever PYTHONHASHSEED is.
+    import os
+    import subprocess
+    import sys
+
+    outs = []
+    for hashseed in ("1", "12345"):
+        env = {**os.environ, "PYTHONHASHSEED": hashseed}
+        outs.append(subprocess.run([sys.executable, "-c", _SCRIPT], env=env, check=True,
+                                   capture_output=True, text=True).stdout)
+    assert outs[0] == outs[1]
+    assert "CrashLoopBackOff" in outs[0] or "terminated" in outs[0]

@@ -133,24 +133,28 @@ def spread_scores(
     ``domain_count(i, value)`` is the number of matching pods in the domain ``value`` of the
     i-th constraint, counted over all nodes as PreScore does.
     """
+    indexed = list(enumerate(constraints))
+    if not require_all:
+        # A key no scored node has adds nothing to any node's score.
+        indexed = [(i, c) for i, c in indexed if any(c.key in ni.labels for ni, _ in items)]
     keys = [c.key for c in constraints]
     ignored = [require_all and any(k not in ni.labels for k in keys) for ni, _ in items]
-    weights = []
-    for c in constraints:
+    weights: dict[int, float] = {}
+    for i, c in indexed:
         if c.key == HOSTNAME_LABEL:
             size = sum(n for (ni, n), ign in zip(items, ignored, strict=True) if not ign)
         else:
             size = len({ni.labels.get(c.key, "") for (ni, _), ign in zip(items, ignored,
                                                                           strict=True)
                         if not ign})
-        weights.append(math.log(size + 2))
+        weights[i] = math.log(size + 2)
     raw: list[int | None] = []
     for (ni, _), ign in zip(items, ignored, strict=True):
         if ign:
             raw.append(None)
             continue
         total = 0.0
-        for i, c in enumerate(constraints):
+        for i, c in indexed:
             value = ni.labels.get(c.key)
             if value is None:
                 continue

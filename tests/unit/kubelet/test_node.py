@@ -3,7 +3,7 @@ nodestatus/setters.go; kubernetes.md §6, §5.2)."""
 
 from __future__ import annotations
 
-from conftest import EVENT, NODE, ensure_pod_cidrs
+from kubelet_helpers import EVENT, NODE, ensure_pod_cidrs
 
 from k8slab.api.kinds import by_gvk
 from k8slab.cluster import Cluster
@@ -111,3 +111,29 @@ def test_power_off_stops_heartbeats_and_reboot_changes_boot_id(kcluster: Cluster
     rebooted = [e for e in kcluster.api.list(EVENT, "default") if e["reason"] == "Rebooted"]
     assert rebooted and rebooted[0]["message"] == (
         f"Node t.cs.4 has been rebooted, boot id: {node['status']['nodeInfo']['bootID']}")
+
+
+def test_control_plane_mirror_pods(kcluster: Cluster) -> None:
+    # kubeadm's static pods (cmd/kubeadm/app/phases/controlplane/manifests.go, etcd/local.go).
+    from kubelet_helpers import POD
+
+    node = kcluster.api.get(NODE, "", "t.cs.1")
+    for component in ("etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler"):
+        pod = kcluster.api.get(POD, "kube-system", f"{component}-t.cs.1")
+        meta = pod["metadata"]
+        assert meta["labels"] == {"component": component, "tier": "control-plane"}
+        ann = meta["annotations"]
+        assert ann["kubernetes.io/config.source"] == "file"
+        assert ann["kubernetes.io/config.hash"] == ann["kubernetes.io/config.mirror"]
+        assert meta["ownerReferences"] == [{"apiVersion": "v1", "controller": True,
+                                            "kind": "Node", "name": "t.cs.1",
+                                            "uid": node["metadata"]["uid"]}]
+        spec = pod["spec"]
+        assert spec["priorityClassName"] == "system-node-critical"
+        assert spec["priority"] == 2000001000 and spec["hostNetwork"] is True
+        st = pod["status"]
+        assert st["phase"] == "Running" and st["podIP"] == "172.16.0.1"
+        assert all(cs["ready"] for cs in st["containerStatuses"])
+    api = kcluster.api.get(POD, "kube-system", "kube-apiserver-t.cs.1")
+    assert api["metadata"]["annotations"][
+        "kubeadm.kubernetes.io/kube-apiserver.advertise-address.endpoint"] == "172.16.0.1:6443"

@@ -4,10 +4,11 @@
 from __future__ import annotations
 
 import ipaddress
+import itertools
 import re
 
 import pytest
-from conftest import POD, make_pod, pod_events
+from kubelet_helpers import POD, make_pod, pod_events
 
 from k8slab.api.errors import StatusError
 from k8slab.cluster import Cluster
@@ -92,6 +93,10 @@ def test_unknown_image_err_image_pull_then_back_off(kcluster: Cluster) -> None:
     assert ("Warning", "Failed", "Error: ImagePullBackOff") in msgs
     waiting = _status(kcluster, "bad")["containerStatuses"][0]["state"]["waiting"]
     assert waiting["reason"] in ("ImagePullBackOff", "ErrImagePull")
+    if waiting["reason"] == "ImagePullBackOff":
+        assert waiting["message"] == f'Back-off pulling image "nginx:ltest": ErrImagePull: {err}'
+    else:
+        assert waiting["message"] == err
     kcluster.loop.advance(40 * SECOND)
     pulls = [e for e in pod_events(kcluster, "bad") if e["reason"] == "Pulling"]
     assert pulls[0]["count"] >= 2
@@ -121,7 +126,7 @@ def test_crash_loop_back_off_timing_and_message(kcluster: Cluster) -> None:
     assert cs["lastState"]["terminated"]["exitCode"] == 0
     starts = sorted(r.time for r in kcluster.trace.select(action="container-exit",
                                                           name="crash"))
-    gaps = [(b - a) / SECOND for a, b in zip(starts, starts[1:])]
+    gaps = [(b - a) / SECOND for a, b in itertools.pairwise(starts)]
     # First restart at the next relists, then 10 s, 20 s, 40 s (+ relist and start latency).
     assert gaps[0] < 2.5
     assert 10 <= gaps[1] < 12.5 and 20 <= gaps[2] < 22.5 and 40 <= gaps[3] < 42.5
@@ -250,3 +255,49 @@ def test_reboot_restarts_containers_with_a_new_sandbox(kcluster: Cluster) -> Non
     assert "SandboxChanged" in reasons
     t = parse_rfc3339(cs["state"]["running"]["startedAt"])
     assert t > parse_rfc3339(before["containerStatuses"][0]["state"]["running"]["startedAt"])
+
+
+def test_server_proxy_for_unscheduled_and_missing_pods(kcluster: Cluster) -> None:
+    from k8slab.kubelet.server import pod_logs
+
+    pod = make_pod("pending", "nginx:1.10")
+    del pod["spec"]["nodeName"]
+    pod["spec"]["schedulerName"] = "nobody"
+    kcluster.api.create(pod, source="kubectl")
+    assert pod_logs(kcluster, "default", "pending") == []
+    with pytest.raises(StatusError) as exc:
+        pod_logs(kcluster, "default", "ghost")
+    assert exc.value.code == 404
+
+
+def test_exec_exit_status_and_permission_denied(kcluster: Cluster) -> None:
+    kcluster.api.create(make_pod("box", "busybox", command=["sleep", "3600"]),
+                        source="kubectl")
+    kcluster.loop.advance(10 * SECOND)
+    _, err, code = _exec(kcluster, "box", ["sh", "-c", "nosuch"])
+    assert code == 127 and "nosuch: not found" in err
+    _, _, code = _exec(kcluster, "box", ["sh", "-c", "exit 3"])
+    assert code == 3
+    with pytest.raises(StatusError) as exc:
+        _exec(kcluster, "box", ["/etc/hosts"])
+    assert exc.value.message.endswith('exec: "/etc/hosts": permission denied: unknown')
+
+
+def test_nginx_latest_entrypoint_and_graceful_stop_logs(kcluster: Cluster) -> None:
+    kcluster.api.create(make_pod("new", "nginx:latest"), source="kubectl")
+    kcluster.loop.advance(20 * SECOND)
+    kubelet = kcluster.kubelets["t.cs.2"]
+    lines = [line for _, line in kubelet.logs("default", "new")]
+    assert lines[0] == ("/docker-entrypoint.sh: /docker-entrypoint.d/ is not empty, will "
+                        "attempt to perform configuration")
+    assert lines[8] == "/docker-entrypoint.sh: Configuration complete; ready for start up"
+    assert lines[10].endswith("[notice] 1#1: nginx/1.29.1")
+    assert sum("start worker process " in x for x in lines) == 4  # one per CPU of t.cs.2
+    uid = kcluster.api.get(POD, "default", "new")["metadata"]["uid"]
+    container = kubelet.runtime.pod_containers(uid)[-1]
+    kcluster.api.delete(POD, "default", "new", source="kubectl")
+    kcluster.loop.advance(3 * SECOND)
+    tail = [line for _, _, line in container.logs]
+    assert any(x.endswith("signal 3 (SIGQUIT) received, shutting down") for x in tail)
+    assert tail[-1].endswith("[notice] 1#1: exit")
+    assert container.exit_code == 0

@@ -166,6 +166,9 @@ def _apply_chain(lab: FakeLab) -> int:
     t(base + 5_000_000, "kubectl", "create", "Pod", "default", "other", {"phase": "Pending"})
     t(base + 6_000_000, "default-scheduler", "bind", "Pod", "default", "web-5d8f-abcde",
       {"phase": "Pending", "node": "t.cs.3", "owner": "ReplicaSet/web-5d8f"})
+    # A component that posts its Event object directly, with no "event" record.
+    t(base + 6_000_000, "default-scheduler", "create", "Event", "default",
+      "web-5d8f-abcde.18a1b2c3d4e5f602", {})
     t(base + 1 * S, "kubelet", "event", "Pod", "default", "web-5d8f-abcde",
       {"type": "Normal", "reason": "Pulled", "message": "Successfully pulled image"})
     t(base + 1 * S, "kubelet/t.cs.3", "container-start", "Pod", "default", "web-5d8f-abcde",
@@ -187,6 +190,7 @@ def test_control_plane_steps_follow_owners_from_the_first_kubectl_create(
         ("deployment-controller", "event", "web"),
         ("replicaset-controller", "create", "web-5d8f-abcde"),
         ("default-scheduler", "bind", "web-5d8f-abcde"),
+        ("default-scheduler", "event", "web-5d8f-abcde"),
         # The kubelet's event names no node; the pod's binding does.
         ("kubelet/t.cs.3", "event", "web-5d8f-abcde"),
         ("kubelet/t.cs.3", "container-start", "web-5d8f-abcde"),
@@ -195,12 +199,14 @@ def test_control_plane_steps_follow_owners_from_the_first_kubectl_create(
     ]
     assert [s.seconds for s in steps][:5] == [0.0, 0.002, 0.002, 0.004, 0.006]
     assert steps[4].describe() == "default-scheduler bound Pod default/web-5d8f-abcde to t.cs.3"
-    assert steps[5].describe() == (
+    assert steps[5].describe() == "default-scheduler reported an event about Pod " \
+        "default/web-5d8f-abcde"
+    assert steps[6].describe() == (
         "kubelet/t.cs.3 reported Pulled about Pod default/web-5d8f-abcde")
-    assert [s.is_request for s in steps[5:8]] == [True, False, True]
+    assert [s.is_request for s in steps[6:9]] == [True, False, True]
     no_events = charts.control_plane_steps(fake_lab, mark, include_events=False)
     assert [s.action for s in no_events].count("event") == 0
-    assert len(no_events) == len(steps) - 2
+    assert len(no_events) == len(steps) - 3
     assert len(charts.control_plane_steps(fake_lab, mark, limit=3)) == 3
 
 
@@ -231,9 +237,10 @@ def test_control_plane_timeline_has_one_lane_per_component(fake_lab: FakeLab) ->
     connectors = fig.data[0]
     assert list(connectors.y[:3]) == ["kubectl", "kube-apiserver", None]
     # Every write and reported event lands in the apiserver; starting a container does not.
-    assert len(fig.data[1].x) == 8
-    assert len(connectors.x) == 8 * 3
+    assert len(fig.data[1].x) == 9
+    assert len(connectors.x) == 9 * 3
     sched = fig.data[5]
+    assert list(sched.marker.symbol) == ["circle", "diamond"]
     assert sched.text[0].startswith("+0.006 s  default-scheduler bound Pod default/")
     assert "node=t.cs.3" in sched.text[0]
     kubelet = fig.data[6]

@@ -67,6 +67,7 @@ def make_bare(seed: int = 0) -> Cluster:
         c.api.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns},
                       "spec": {"finalizers": ["kubernetes"]}, "status": {"phase": "Active"}},
                      source="test", trusted=True)
+    c.loop.advance(SECOND)      # the ServiceAccount controller creates the default accounts
     return c
 
 

@@ -73,6 +73,18 @@ def _run(slow: bool, nodes: int, zones: bool,
             nw.create_pod(c, nw.pod_obj(name, labels={"run": name}, **extra))
             names.append(name)
         c.loop.advance(SECOND)
+        if batch == 1:
+            # Node objects change under the scheduler: partitions must follow.
+            for i in range(0, nodes, 4):
+                node = c.api.get(nw.NODE, "", f"n{i:03d}")
+                labels = {**node["metadata"]["labels"], "disk": "ssd"}
+                spec = dict(node["spec"])
+                if i % 8 == 0:
+                    spec["taints"] = [*spec.get("taints", []),
+                                      {"key": "busy", "effect": "PreferNoSchedule"}]
+                c.api.update({**node, "metadata": {**node["metadata"], "labels": labels},
+                              "spec": spec}, source="test", trusted=True)
+            c.loop.advance(SECOND)
     alg = c.scheduler.algorithm
     return [nw.node_of(c, n) for n in names], alg.next_start, dict(alg.paths)
 

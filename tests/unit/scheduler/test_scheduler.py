@@ -264,3 +264,16 @@ def test_same_seed_same_placement() -> None:
 
     assert placement(7) == placement(7)
     assert len({tuple(placement(s)) for s in range(4)}) > 1
+
+
+def test_no_nodes_at_all() -> None:
+    """ErrNoNodesAvailable: not a FitError, no preemption tail; retried when a node appears."""
+    c = nw.make_bare()
+    nw.create_pod(c, nw.pod_obj("early"))
+    c.loop.advance(SECOND)
+    pod = c.api.get(nw.POD, "default", "early")
+    cond = nw.condition(pod, "PodScheduled")
+    assert (cond["reason"], cond["message"]) == ("Unschedulable",
+                                                 "no nodes available to schedule pods")
+    nw.add_nodes(c, nw.node_obj("late"))
+    assert nw.node_of(c, "early") == "late"
