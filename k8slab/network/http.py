@@ -199,6 +199,12 @@ class LoadSpec:
       start of that request in ns after the timed run's start, or None when that connection
       has sent all it will send; a connection sends its next request at
       ``max(end of its previous request, start + pace(...))``. When set, ``qps`` is ignored.
+    - ``start_until``: no request starts later than this many ns after the timed run's
+      start; requests in flight then complete (fortio's duration), where ``duration`` cuts
+      them off (wrk's).
+    - ``stop(sample)``: called for each completed sample, warm-up included; once it returns
+      True no further request starts, in-flight ones complete and the run returns (fortio
+      aborts on a failed warm-up or on ``-abort-on``).
     - ``duration`` and ``total_requests`` may both be set: the run ends at whichever comes
       first (a tool caps a run at the shell's deadline this way). Requests still in flight
       when the duration ends are abandoned and not returned.
@@ -212,6 +218,8 @@ class LoadSpec:
     timeout: int = 2_000_000_000
     warmup_per_connection: int = 0
     pace: Callable[[int, int], int | None] | None = None
+    start_until: int | None = None
+    stop: Callable[[Sample], bool] | None = None
 
 
 @dataclass
@@ -253,3 +261,7 @@ class Transport(Protocol):
         """Run a concurrent load on the event loop; use as ``samples = yield from
         transport.run_load(spec)`` inside a tool's process (it yields WaitFor/Sleep)."""
         ...
+
+    # Optional: ``probe(host, port) -> NetError | None`` opens (and closes) one TCP
+    # connection without sending a request; wrk checks its target this way before a run
+    # ("unable to connect to h:80 Connection refused"). Tools use it when present.

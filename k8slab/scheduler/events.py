@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..api.errors import StatusError
 from ..api.kinds import by_gvk
 from ..api.store import APIServer
 from ..sim.clock import MINUTE, Timer
@@ -76,6 +77,10 @@ class SeriesRecorder:
         key = (meta.get("uid", ""), regarding.get("kind", ""), meta.get("name", ""), ns, action,
                reason, related["metadata"].get("uid", "") if related else "")
         now = self.api.loop.now
+        # Like the core recorder, the trace keeps every reported event, folded or not.
+        self.api.trace.append(now, self.controller, "event", regarding.get("kind", ""), ns,
+                              meta.get("name", ""),
+                              {"type": type_, "reason": reason, "message": note})
         cached = self._cache.get(key)
         if cached is not None:
             cached.count += 1
@@ -109,7 +114,10 @@ class SeriesRecorder:
         }
         if related is not None:
             event["related"] = _reference(related)
-        self.api.create(event, source=self.controller, trusted=True)
+        try:
+            self.api.create(event, source=self.controller, trusted=True)
+        except StatusError:
+            return          # refused (a terminating namespace): client-go logs and drops it
         self._cache[key] = _Cached(ns, name, now)
         self._arm()
 
@@ -119,7 +127,10 @@ class SeriesRecorder:
             return
         new = {**existing, "series": {"count": cached.count,
                                       "lastObservedTime": rfc3339_micro(cached.last)}}
-        self.api.update(new, source=self.controller, trusted=True)
+        try:
+            self.api.update(new, source=self.controller, trusted=True)
+        except StatusError:
+            return
         cached.written = cached.count
 
     def _arm(self) -> None:

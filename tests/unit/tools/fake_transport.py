@@ -157,16 +157,22 @@ class FakeTransport:
         # Warm-up: every connection once (or n times), in parallel.
         warm_end = start0
         fresh = [True] * spec.connections
+        stopped = False
         for c in range(spec.connections):
             tc = start0
             for k in range(spec.warmup_per_connection):
                 req = spec.make_request(c, -1 - k)
                 s, tc = self._one(req, c, tc, fresh[c], remote, spec.timeout)
-                fresh[c] = False
+                fresh[c] = s.error is not None
                 s.warmup = True
                 samples.append(s)
+                if spec.stop is not None and spec.stop(s):
+                    stopped = True
             warm_end = max(warm_end, tc)
         t = warm_end
+        if stopped:
+            yield Sleep(max(0, warm_end - self.loop.now))
+            return samples
         end_limit = t + spec.duration if spec.duration is not None else None
         remaining = spec.total_requests
         heap: list[tuple[int, int, int]] = []
@@ -186,6 +192,10 @@ class FakeTransport:
                 begin = max(ready, t + seq * interval + c * interval // spec.connections)
             if end_limit is not None and begin >= end_limit:
                 continue
+            if spec.start_until is not None and begin > t + spec.start_until:
+                continue
+            if stopped:
+                continue
             if remaining is not None:
                 if remaining <= 0:
                     continue
@@ -197,6 +207,8 @@ class FakeTransport:
                 continue
             fresh[c] = s.error is not None
             samples.append(s)
+            if spec.stop is not None and spec.stop(s):
+                stopped = True
             last = max(last, done)
             heapq.heappush(heap, (done, c, seq + 1))
         finish = end_limit if end_limit is not None and spec.total_requests is None else last
