@@ -16,10 +16,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from k8slab.api.kinds import by_gvk  # noqa: E402
-from k8slab.cluster import Cluster  # noqa: E402
-from k8slab.config import ClusterConfig, NodeConfig, Taint  # noqa: E402
-from k8slab.sim.clock import SECOND  # noqa: E402
+from k8slab.api.kinds import by_gvk
+from k8slab.cluster import Cluster
+from k8slab.config import ClusterConfig, NodeConfig, Taint
+from k8slab.sim.clock import SECOND
 
 DEPLOYMENT = by_gvk("apps/v1", "Deployment")
 

@@ -21,6 +21,7 @@ from .api.store import APIServer
 from .config import ClusterConfig, NodeConfig, node_ip_for
 from .controllers.manager import ControllerManager
 from .kubelet.kubelet import Kubelet
+from .network.model import Network
 from .scheduler.scheduler import Scheduler
 from .sim.clock import MILLISECOND, SECOND, Loop
 from .sim.process import Proc, run_blocking
@@ -65,6 +66,8 @@ class Cluster:
         self.controller_manager = ControllerManager(self)
         self.scheduler = Scheduler(self)
         self.extensions: dict[str, Any] = {}
+        # The data plane: kube-proxy's rules, DNS, load balancers, HTTP (k8slab.network).
+        self.network = Network(self)
 
     # ------------------------------------------------------------------ wiring helpers
 
@@ -98,6 +101,7 @@ class Cluster:
             raise ValueError(f"node {node.name} already exists")
         kubelet = Kubelet(self, node)
         self.kubelets[node.name] = kubelet
+        self.network.attach(kubelet)
         kubelet.start()
         return kubelet
 

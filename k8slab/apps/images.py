@@ -91,7 +91,7 @@ register(Image("registry.ioros.com/coam/test.web", "0.0.1", 61_470_211, "testweb
 
 PAUSE_IMAGE = "registry.k8s.io/pause:3.10.1"
 ETCD_VERSION = "3.6.5-0"
-COREDNS_VERSION = "v1.13.1"
+COREDNS_VERSION = "v1.14.4"  # kubeadm 1.37 (kubernetes/kubeadm#3322)
 
 register(Image("registry.k8s.io/pause", "3.10.1", 320_368, "system:Pause",
                entrypoint=("/pause",), env=(), layout="scratch", version="3.10.1",

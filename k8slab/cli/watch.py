@@ -19,7 +19,7 @@ from typing import Any
 
 from ..apps.textutils.basic import strftime
 from ..sim.clock import SECOND
-from ..sim.process import Buffer, ExecContext, Sleep
+from ..sim.process import Buffer, ExecContext, bounded_sleep
 
 __all__ = ["header", "watch"]
 
@@ -193,4 +193,5 @@ def watch(ctx: ExecContext, argv: list[str]) -> Generator[Any, Any, int]:
         wait = round(interval * SECOND)
         if "p" in flags:
             wait = max(0, wait - (ctx.now - started))
-        yield Sleep(wait)
+        if not (yield from bounded_sleep(ctx, wait)):
+            return 130

@@ -19,11 +19,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..apps.rootfs import register_tool
 from ..apps.sh import DEFAULT_RUN_FOR, RUN_FOR_VAR, Shell, ShellState, parse_run_for
 from ..apps.textutils import commands as text_commands
 from ..sim.clock import SECOND
 from ..sim.fs import OverlayFS
 from ..sim.process import Buffer, Command, ExecContext, Proc, Stream, run_blocking
+from . import tools
 from .kubectl import kubectl
 from .tcs import tcs
 from .watch import watch
@@ -97,6 +99,12 @@ class Workstation:
         self.register("tcs", tcs, f"{self.home}/.cargo/bin/tcs")
         self.register("cargo", cargo, f"{self.home}/.cargo/bin/cargo")
         self.register("watch", watch)
+        for name, (command, path) in tools.WORKSTATION.items():
+            self.register(name, command, path)
+        # The same programs exist inside the images that ship them (curl in dustise/sleep,
+        # BusyBox's wget applet in busybox): the image catalogue finds them by name.
+        for name, command in tools.CONTAINER.items():
+            register_tool(name, command)
         env = {
             "SHELL": "/bin/bash",
             "PWD": self.home,
@@ -108,6 +116,9 @@ class Workstation:
             "PATH": f"{self.home}/.cargo/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:"
                     "/usr/bin:/sbin:/bin",
         }
+        # The laptop's network access, for curl & co. (``ctx.host.transport``).
+        network = getattr(cluster, "network", None)
+        self.transport = network.workstation_transport(self) if network is not None else None
         self.session: ShellState = self.shell.new_state(
             env, self.home, interactive=True, name="bash", pid=self.pid,
             rng=cluster.streams("workstation/bash"), start=cluster.loop.now)

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 from .daemonset import DaemonSetController
 from .deployment import DeploymentController
+from .endpoints import EndpointsController
+from .endpointslice import EndpointSliceController
 from .garbagecollector import GarbageCollector
 from .namespace import NamespaceController
 from .node_lifecycle import NodeLifecycleController
@@ -35,6 +37,10 @@ CONTROLLERS = (
     ("nodeipam", NodeIpamController),
     ("root-ca-certificate-publisher", RootCACertPublisher),
     ("node-lifecycle", NodeLifecycleController),
+    # Appended rather than in upstream order so that adding them did not change the order in
+    # which the other controllers' watches fire.
+    ("endpoints", EndpointsController),
+    ("endpointslice", EndpointSliceController),
 )
 
 

@@ -143,6 +143,13 @@ class Container:
     def running(self) -> bool:
         return self.state == "running"
 
+    @property
+    def transport(self) -> Any:
+        """The pod's network access (``ctx.host.transport`` for curl & co.), from the
+        network model the cluster attached to this runtime (None without one)."""
+        factory = self.runtime.transport_factory
+        return factory(self) if factory is not None else None
+
     def processes(self) -> list[tuple[int, str]]:
         return [(1, " ".join(self.argv))] if self.running else []
 
@@ -241,6 +248,8 @@ class Runtime:
         # pod uid → containers, oldest first
         self.containers: dict[str, list[Container]] = {}
         self._hex = f"runtime/{node_name}"
+        #: builds a container's network transport (set by ``cluster.network``)
+        self.transport_factory: Callable[[Container], Any] | None = None
 
     def new_id(self) -> str:
         return self.streams.hex(self._hex, 64)

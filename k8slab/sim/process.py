@@ -36,6 +36,7 @@ __all__ = [
     "Sleep",
     "Stream",
     "WaitFor",
+    "bounded_sleep",
     "run_blocking",
     "spawn",
 ]
@@ -112,6 +113,21 @@ class ExecContext:
     @property
     def now(self) -> int:
         return self.loop.now
+
+
+def bounded_sleep(ctx: ExecContext, duration: int) -> Generator[Effect, Any, bool]:
+    """Sleep ``duration`` ns unless the run's deadline (``ctx.extra["deadline"]``) comes first.
+
+    Never-ending commands (``tail -f``, ``watch``, ``kubectl get -w``) wait with this: it
+    returns False once the deadline is reached (the learner "pressed Ctrl-C"), True otherwise.
+    """
+    deadline = ctx.extra.get("deadline")
+    if deadline is not None and ctx.loop.now + duration >= deadline:
+        if deadline > ctx.loop.now:
+            yield Sleep(deadline - ctx.loop.now)
+        return False
+    yield Sleep(duration)
+    return True
 
 
 # A command: given its context and argv (argv[0] is the command name), a process.

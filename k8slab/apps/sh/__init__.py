@@ -114,12 +114,19 @@ class Shell:
                     parser.warnings.clear()
                 if seq is None:
                     break
+                run.start_line(ctx.loop.now)
                 try:
                     status = yield from it.exec_seq(seq)
                 except ExpansionError as err:
                     status = err.status
                 except (_Break, _Return):
                     status = 0
+                except Interrupted:
+                    # The workstation's Ctrl-C ends this command line only; the next lines
+                    # of the cell still run, as if typed after the interruption.
+                    if run.limit is None:
+                        raise
+                    status = 130
                 state.status = status
         except ExitShell as err:
             status = err.status

@@ -380,7 +380,14 @@ def _break(it: Interp, argv: list[str]) -> int:
 
 
 def _eval(it: Interp, argv: list[str]) -> Gen:
-    return (yield from it.run_text(" ".join(argv[1:])))
+    if it.func_depth >= 100:
+        it.error("eval: maximum nesting level exceeded (100)")
+        return 1
+    it.func_depth += 1
+    try:
+        return (yield from it.run_text(" ".join(argv[1:])))
+    finally:
+        it.func_depth -= 1
 
 
 def _source(it: Interp, argv: list[str]) -> Gen:
@@ -392,6 +399,9 @@ def _source(it: Interp, argv: list[str]) -> Gen:
         text = it.fs.read(path).decode("utf-8", "replace")
     except FSError as err:
         _berr(it, argv[0], f"{argv[1]}: {err.strerror_text}")
+        return 1
+    if it.func_depth >= 100:
+        _berr(it, argv[0], "maximum nesting level exceeded (100)")
         return 1
     saved = it.state.positional
     if len(argv) > 2:

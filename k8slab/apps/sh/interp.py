@@ -66,12 +66,17 @@ _LIT, _QUOTED, _EXPANDED, _BREAK = 0, 1, 2, 3
 _DEFAULT_IFS = " \t\n"
 _NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _BIN_DIRS = ("/bin/", "/usr/bin/", "/usr/local/bin/", "/sbin/", "/usr/sbin/")
+_FUNCNEST = 100
 _BASH_BUILTIN_COMMANDS = frozenset({"echo", "printf", "test", "["})
 # A while/until loop spinning this many times without virtual time passing is busy-looping.
 _SPIN_LIMIT = 10_000
 
 
 # ====================================================================== control flow
+
+
+#: the longest a single command outside a loop may wait in the lab shell (virtual time)
+MAX_COMMAND_TIME = 24 * 3600 * 1_000_000_000
 
 
 class Interrupted(Exception):
@@ -222,14 +227,30 @@ class ShellState:
 class Run:
     """One run of a script: its deadline, its background jobs. Shared with subshells."""
 
-    __slots__ = ("deadline", "draining", "extra", "jobs", "run_start")
+    __slots__ = ("deadline", "draining", "extra", "jobs", "limit", "line_start", "run_start")
 
     def __init__(self, extra: dict[str, Any]) -> None:
         self.extra = extra
         self.deadline: int | None = extra.get("deadline")
         self.run_start: int | None = extra.get("run_start")
+        # A run started by the workstation gives every command line its own budget (the
+        # learner "presses Ctrl-C" on that line only); nested shells inherit a fixed deadline.
+        self.limit: int | None = (
+            self.deadline - self.run_start
+            if self.deadline is not None and self.run_start is not None else None
+        )
+        self.line_start: int | None = self.run_start
         self.draining = False
         self.jobs: list[tuple[int, ProcessHandle, str]] = []
+
+    def start_line(self, now: int) -> None:
+        """A new top-level command line begins: it gets the whole budget."""
+        if self.limit is None:
+            return
+        self.line_start = now
+        self.deadline = now + self.limit
+        self.extra["deadline"] = self.deadline
+        self.draining = False
 
 
 # ====================================================================== interpreter
@@ -250,6 +271,9 @@ class Interp:
         self.line = 0
         self.loop_depth = 0
         self.func_depth = 0
+        # while/until/for((;;)) loops being run: only inside them does the deadline cut
+        # commands short; finite commands (sleep 300, a for loop) always run to the end.
+        self.unbounded = 0
         self.cond = 0
         self.locals: list[dict[str, str | None]] = []
         self.cmdsub_status: int | None = None
@@ -260,6 +284,7 @@ class Interp:
                      dict(self.fds) if fds is None else fds)
         sub.line = self.line
         sub.loop_depth = self.loop_depth
+        sub.unbounded = self.unbounded
         sub.func_depth = self.func_depth
         return sub
 
@@ -298,10 +323,12 @@ class Interp:
         state.vars[name] = value
         if name in state.exported:
             state.changed()
-        if name == RUN_FOR_VAR and self.run.run_start is not None:
+        if name == RUN_FOR_VAR and self.run.limit is not None:
             limit = parse_run_for(value)
             if limit is not None:
-                self.run.deadline = self.run.run_start + limit
+                self.run.limit = limit
+                start = self.run.line_start if self.run.line_start is not None else 0
+                self.run.deadline = start + limit
                 self.run.extra["deadline"] = self.run.deadline
         if name == "RANDOM" and value.isdigit():
             state.rng.seed(int(value))
@@ -451,14 +478,21 @@ class Interp:
                 effect = gen.send(value)
             except StopIteration as stop:
                 status = int(stop.value or 0)
-                if (status == 130 and run.deadline is not None and not run.draining
-                        and loop.now >= run.deadline):
+                # A command still running when the deadline came was ended by the Ctrl-C,
+                # whatever status it chose to return; outside loops only a command that says
+                # so (130: kubectl get -w, watch, a nested shell) was interrupted.
+                if run.deadline is not None and not run.draining and loop.now >= run.deadline \
+                        and (self.unbounded or status == 130):
                     raise Interrupted from None
                 return status
             deadline = run.deadline
             if deadline is None:
                 value = yield effect
                 continue
+            if not self.unbounded:
+                # Outside loops a command runs to its end (`sleep 300`), but nothing may wait
+                # longer than a day of virtual time (`sleep infinity`, a forgotten -f).
+                deadline = (run.line_start or loop.now) + MAX_COMMAND_TIME
             remaining = deadline - loop.now
             if type(effect) is Sleep:
                 if effect.duration > remaining:
@@ -486,7 +520,8 @@ class Interp:
 
     def _simple(self, node: Simple) -> Gen:
         run = self.run
-        if run.deadline is not None and not run.draining and self.loop.now >= run.deadline:
+        if self.unbounded and run.deadline is not None and not run.draining and (
+                self.loop.now >= run.deadline):
             raise Interrupted
         self.line = node.line
         self.cmdsub_status = None
@@ -547,13 +582,10 @@ class Interp:
             else:
                 self.error(self.shell.not_found(name))
             return 127
-        env = state.environ()
+        env = dict(state.environ())  # a copy: the command may change its own environment
         if assigns:
-            env = dict(env)
             for k, v, append in assigns:
                 env[k] = (env.get(k, "") + v) if append else v
-        else:
-            env = dict(env)
         out = self.fds[1]
         ctx = self.ctx
         extra = self.run.extra
@@ -580,6 +612,11 @@ class Interp:
                     self.assign(n, old)
 
     def _call(self, body: Node, argv: list[str]) -> Gen:
+        if self.func_depth >= _FUNCNEST:
+            # bash has no limit and eventually crashes; the lab stops as bash does with
+            # FUNCNEST set (execute_cmd.c: "maximum function nesting level exceeded").
+            self.error(f"{argv[0]}: maximum function nesting level exceeded ({_FUNCNEST})")
+            raise ExpansionError(1)
         state = self.state
         saved_pos = state.positional
         state.positional = argv[1:]
@@ -734,6 +771,7 @@ class Interp:
         last_now = loop.now
         spins = 0
         self.loop_depth += 1
+        self.unbounded += 1
         try:
             while True:
                 if run.deadline is not None and not run.draining and loop.now >= run.deadline:
@@ -766,6 +804,7 @@ class Interp:
                     spins = 0
         finally:
             self.loop_depth -= 1
+            self.unbounded -= 1
         return status
 
     def _busy_loop(self) -> Gen:
@@ -793,7 +832,7 @@ class Interp:
         self.loop_depth += 1
         try:
             for item in items:
-                if run.deadline is not None and not run.draining and (
+                if self.unbounded and run.deadline is not None and not run.draining and (
                         self.loop.now >= run.deadline):
                     raise Interrupted
                 self.assign(node.var, item)
@@ -816,9 +855,21 @@ class Interp:
         yield from self.arith(node.init)
         status = 0
         run = self.run
+        loop = self.loop
+        last_now = loop.now
+        spins = 0
         self.loop_depth += 1
+        self.unbounded += 1
         try:
             while True:
+                if loop.now == last_now:
+                    spins += 1
+                    if spins >= _SPIN_LIMIT:
+                        yield from self._busy_loop()
+                        spins = 0
+                else:
+                    last_now = loop.now
+                    spins = 0
                 if run.deadline is not None and not run.draining and (
                         self.loop.now >= run.deadline):
                     raise Interrupted
@@ -840,6 +891,7 @@ class Interp:
                 yield from self.arith(node.step)
         finally:
             self.loop_depth -= 1
+            self.unbounded -= 1
         return status
 
     def _case(self, node: Case) -> Gen:

@@ -16,7 +16,7 @@ from typing import Any
 
 from ...sim.clock import SECOND
 from ...sim.fs import FSError, normpath
-from ...sim.process import Sleep
+from ...sim.process import bounded_sleep
 from ...sim.timefmt import to_datetime
 from .common import OptError, Tool, getopt, quote_gnu, quote_sq, quotef
 
@@ -322,7 +322,8 @@ def ls(t: Tool, args: list[str]) -> int:
         else:
             files.append(name)
     long = "l" in flags
-    width = int(t.ctx.env.get("COLUMNS", "80") or 80)
+    columns = t.ctx.env.get("COLUMNS", "")
+    width = int(columns) if columns.isdigit() and int(columns) > 0 else 80
     one = "1" in flags or (not t.ctx.tty and "C" not in flags)
     owner = t.ctx.env.get("USER", "root")
 
@@ -524,10 +525,13 @@ def tail(t: Tool, args: list[str]) -> Gen:
     if not follow or not followed:
         return status
     if all(n in ("/dev/null",) for n in followed):
-        yield Sleep(10**18)
+        if not (yield from bounded_sleep(t.ctx, 10**18)):
+            return 130
         return status
     while True:
-        yield Sleep(interval)
+        # tail -f never ends on its own: it stops at the lab's Ctrl-C deadline.
+        if not (yield from bounded_sleep(t.ctx, interval)):
+            return 130
         for name in followed:
             try:
                 data = t.read_bytes(name)

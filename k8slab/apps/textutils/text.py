@@ -429,6 +429,10 @@ def uniq(t: Tool, args: list[str]) -> int:
     skip_f = skip_c = 0
     width = None
     for o, v in opts:
+        if not v.isdigit() and o in "fsw":
+            what = {"f": "fields to skip", "s": "bytes to skip", "w": "bytes to compare"}[o]
+            t.err(f"{v}: invalid number of {what}")
+            return 1
         if o == "f":
             skip_f = int(v)
         elif o == "s":
@@ -759,6 +763,9 @@ def xargs(t: Tool, args: list[str]) -> Gen:
             k += 1
             break
         if a in ("-n", "-L") and k + 1 < len(args):
+            if not args[k + 1].isdigit() or args[k + 1] == "0":
+                t.err(f"invalid number \"{args[k + 1]}\" for {a} option")
+                return 1
             max_args = int(args[k + 1])
             k += 2
             continue

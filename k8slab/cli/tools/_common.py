@@ -16,6 +16,7 @@ from ...sim.process import ExecContext
 from ...sim.timefmt import to_datetime
 
 __all__ = [
+    "EXEC_COST",
     "NoNetwork",
     "deadline",
     "gai_strerror",
@@ -24,6 +25,20 @@ __all__ = [
     "transport",
     "write_file",
 ]
+
+
+# What starting the program costs before it sends anything (virtual ns): a C tool execs in
+# about a millisecond, HTTPie imports requests for a few hundred. It also guarantees that a
+# loop of instantly failing commands (``while true; do wget …; done``) still moves the clock
+# towards the run's deadline.
+EXEC_COST = {
+    "curl": 2_000_000,
+    "wget": 1_000_000,
+    "busybox-wget": 500_000,
+    "http": 200_000_000,
+    "wrk": 3_000_000,
+    "fortio": 8_000_000,
+}
 
 
 class NoNetwork(Exception):

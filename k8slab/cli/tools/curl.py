@@ -31,7 +31,7 @@ from typing import Any
 
 from ...network.http import Exchange, NetError, Request, Response
 from ...sim.process import ExecContext, Proc, Sleep
-from ._common import NoNetwork, read_file, transport, write_file
+from ._common import EXEC_COST, NoNetwork, read_file, transport, write_file
 from .url import URL, URLError, parse_curl
 
 __all__ = ["USER_AGENT", "VERSION", "curl"]
@@ -292,6 +292,7 @@ def curl(ctx: ExecContext, argv: list[str]) -> Proc:
     except NoNetwork:
         ctx.stderr.write("curl: (7) no network on this machine\n")
         return 7
+    yield Sleep(EXEC_COST["curl"])
     status = 0
     for number, raw in enumerate(opts.urls):
         code = yield from _transfer(ctx, tr, opts, raw, number)

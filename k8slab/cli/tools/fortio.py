@@ -22,16 +22,18 @@ from __future__ import annotations
 
 import json
 import math
+from collections import Counter
 from collections.abc import Generator
 from dataclasses import dataclass, field
 from functools import reduce
-from operator import add
+from itertools import compress, groupby, repeat
+from operator import add, attrgetter, floordiv, is_not, mul, ne, not_, sub, truediv
 from typing import Any
 
 from ...network.http import LoadSpec, NetError, Request, Response, Sample
 from ...sim.process import ExecContext, Proc, Sleep
 from ...sim.timefmt import go_duration, to_datetime
-from ._common import NoNetwork, deadline, transport, write_file
+from ._common import EXEC_COST, NoNetwork, deadline, transport, write_file
 from .gofmt import go_g, go_gp, json_float
 from .url import URLError, parse_fortio
 
@@ -90,58 +92,105 @@ def _bucket(scaled: float) -> int:
 
 
 class Histogram:
-    """fortio's ``stats.Histogram`` (Counter + fixed buckets)."""
+    """fortio's ``stats.Histogram`` (Counter + fixed buckets) over integer samples.
 
-    __slots__ = ("count", "divider", "hdata", "max", "min", "offset", "sum", "sumsq")
+    Samples are integers in ``unit`` per real unit (ns for seconds: ``unit=1e9``; bytes:
+    ``unit=1``), so sums are exact and the work is done by C-level ``map``/``Counter``:
+    a 30,000-call run costs milliseconds. fortio's bucket rule — ``]prev, cur]`` intervals,
+    an exact multiple of the divider falling in the lower bucket (its 1e-12 epsilon) — is
+    ``(v - offset) ... ceil(x/d) - 1`` in integers. ``offset``/``divider`` are in real units.
+    """
 
-    def __init__(self, offset: float, divider: float) -> None:
+    __slots__ = ("count", "divider", "hdata", "imax", "imin", "offset", "sum", "sumsq",
+                 "unit")
+
+    def __init__(self, offset: float, divider: float, unit: int = 1_000_000_000) -> None:
         self.offset = offset
         self.divider = divider
+        self.unit = unit
         self.count = 0
-        self.min = 0.0
-        self.max = 0.0
-        self.sum = 0.0
+        self.imin = 0
+        self.imax = 0
+        self.sum = 0.0    # float64 sums accumulated in call order, as Go's Counter does
         self.sumsq = 0.0
         self.hdata = [0] * NUM_BUCKETS
 
-    def record(self, v: float) -> None:
-        self.record_all([v])
+    # -- recording
 
-    def record_all(self, values: list[float]) -> None:
-        """Record values in order (the float sums accumulate left to right, as Go's do)."""
+    def _bucket_counts(self, keys: Any) -> Counter[int]:
+        off = self.offset * self.unit
+        div = self.divider * self.unit
+        if off == int(off) and div == int(div) and div >= 1:
+            shift, d = int(off) + 1, int(div)
+            return Counter(map(floordiv, map(sub, keys, repeat(shift)), repeat(d)))
+        out: Counter[int] = Counter()
+        for v in keys:
+            x = (v / self.unit - self.offset) / self.divider
+            out[int(x) - (x - int(x) < 1e-12)] += 1
+        return out
+
+    def _add_buckets(self, truncated: dict[int, int]) -> None:
+        hdata = self.hdata
+        last = NUM_BUCKETS - 1
+        for sv, n in truncated.items():
+            if sv < 0:
+                hdata[0] += n
+            elif sv >= BUCKETS[-1]:
+                hdata[last] += n
+            elif sv < _MAX_ARRAY:
+                hdata[_VAL2BUCKET[sv]] += n
+            else:
+                hdata[_bucket(sv + 0.5)] += n
+
+    def _add_stats(self, count: int, lo: int, hi: int, total: float, squares: float) -> None:
+        if self.count == 0:
+            self.imin, self.imax = lo, hi
+        else:
+            self.imin = min(self.imin, lo)
+            self.imax = max(self.imax, hi)
+        self.count += count
+        self.sum += total
+        self.sumsq += squares
+
+    def record_values(self, values: list[int]) -> None:
         if not values:
             return
-        lo, hi = min(values), max(values)
-        if self.count == 0:
-            self.min, self.max = lo, hi
-        else:
-            self.min = min(self.min, lo)
-            self.max = max(self.max, hi)
-        self.count += len(values)
-        self.sum = reduce(add, values, self.sum)
-        self.sumsq = reduce(add, (v * v for v in values), self.sumsq)
-        tally: dict[float, int] = {}
-        for v in values:
-            tally[v] = tally.get(v, 0) + 1
-        offset, divider, hdata = self.offset, self.divider, self.hdata
-        for v, n in tally.items():
-            hdata[_bucket((v - offset) / divider)] += n
+        floats = list(map(truediv, values, repeat(float(self.unit))))
+        self._add_stats(len(values), min(values), max(values), reduce(add, floats, 0.0),
+                        reduce(add, map(mul, floats, floats), 0.0))
+        self._add_buckets(self._bucket_counts(values))
+
+    def record_counts(self, counts: dict[int, int]) -> None:
+        """Values with repeats whose float sums are exact (byte counts)."""
+        if not counts:
+            return
+        keys = list(counts)
+        unit = float(self.unit)
+        self._add_stats(sum(counts.values()), min(keys), max(keys),
+                        float(sum((k / unit) * n for k, n in counts.items())),
+                        float(sum((k / unit) * (k / unit) * n for k, n in counts.items())))
+        truncated: Counter[int] = Counter()
+        for key, n in counts.items():
+            (sv,) = self._bucket_counts([key])
+            truncated[sv] += n
+        self._add_buckets(truncated)
 
     def transfer(self, src: Histogram) -> None:
         """``Histogram.Transfer`` for same-scale histograms."""
         if src.count == 0:
             return
-        if self.count == 0:
-            self.count, self.min, self.max = src.count, src.min, src.max
-            self.sum, self.sumsq = src.sum, src.sumsq
-            self.hdata = list(src.hdata)
-            return
+        self._add_stats(src.count, src.imin, src.imax, src.sum, src.sumsq)
         self.hdata = [a + b for a, b in zip(self.hdata, src.hdata, strict=True)]
-        self.count += src.count
-        self.min = min(self.min, src.min)
-        self.max = max(self.max, src.max)
-        self.sum += src.sum
-        self.sumsq += src.sumsq
+
+    # -- reading (real units, float64 as fortio holds them)
+
+    @property
+    def min(self) -> float:
+        return self.imin / self.unit
+
+    @property
+    def max(self) -> float:
+        return self.imax / self.unit
 
     def avg(self) -> float:
         return self.sum / self.count if self.count else 0.0
@@ -150,7 +199,8 @@ class Histogram:
         if self.count == 0:
             return 0.0
         n = float(self.count)
-        sigma = (self.sumsq - self.sum * self.sum / n) / n
+        total = self.sum
+        sigma = (self.sumsq - total * total / n) / n
         return math.sqrt(sigma) if sigma >= 0 else 0.0
 
     def counter_line(self, msg: str) -> str:
@@ -484,50 +534,58 @@ def _percentiles(text: str) -> list[float]:
     return out
 
 
-USAGE = f"""{PROGRAM} {VERSION} usage:
-\tfortio command [flags] target
-where command is one of: load (load testing), server (starts ui, rest api,
- http-echo, redirect, proxies, tcp-echo, udp-echo and grpc ping servers), 
- tcp-echo (only the tcp-echo server), udp-echo (only udp-echo server),
- report (report only UI server), redirect (only the redirect server),
- proxies (only the -M and -P configured proxies), grpcping (gRPC client),
- or curl (single URL debug), or nc (single tcp or udp:// connection),
- or version (prints the full version and build details).
-where target is a URL (http load tests) or host:port (grpc health test),
- or tcp://host:port (tcp load test), or udp://host:port (udp load test).
-or 1 of the special arguments
-\tfortio {{help|envhelp|version|buildinfo}}
-flags:
-  -H header
-    \tAdditional http header(s) or grpc metadata. Multiple key:value pairs can be passed using multiple -H.
-  -a\tAutomatically save JSON result with filename based on labels & timestamp
-  -abort-on int
-    \tHTTP status code that if encountered aborts the run. e.g., 503 or -1 for socket errors.
-  -allow-initial-errors
-    \tAllow and don't abort on initial warmup errors
-  -c int
-    \tNumber of connections/goroutine/threads (default 4)
-  -data-dir Directory
-    \tDirectory where JSON results are stored/read (default ".")
-  -json path
-    \tJSON output to provided file path or '-' for stdout (empty = no json output, unless -a is used)
-  -labels string
-    \tAdditional config data/labels to add to the resulting JSON, defaults to target URL and hostname
-  -loglevel level
-    \tlog level, one of [Debug Verbose Info Warning Error Critical Fatal] (default Info)
-  -n int
-    \tRun for exactly this number of calls instead of duration. Default (0) is to use duration (-t). Default is 1 when used as gRPC ping count.
-  -p string
-    \tList of pXX to calculate (default "50,75,90,99,99.9")
-  -qps float
-    \tQueries Per Seconds or 0 for no wait/max qps (default 8)
-  -r float
-    \tResolution of the histogram lowest buckets in seconds (default 0.001)
-  -t duration
-    \tHow long (duration) to run the test or 0 to run until ^C (default 5s)
-  -timeout duration
-    \tConnection and read timeout value (for http) (default 3s)
-"""
+USAGE = "\n".join([
+    PROGRAM + ' ' + VERSION + ' usage:',
+    '\tfortio command [flags] target',
+    'where command is one of: load (load testing), server (starts ui, rest api,',
+    ' http-echo, redirect, proxies, tcp-echo, udp-echo and grpc ping servers), ',
+    ' tcp-echo (only the tcp-echo server), udp-echo (only udp-echo server),',
+    ' report (report only UI server), redirect (only the redirect server),',
+    ' proxies (only the -M and -P configured proxies), grpcping (gRPC client),',
+    ' or curl (single URL debug), or nc (single tcp or udp:// connection),',
+    ' or version (prints the full version and build details).',
+    'where target is a URL (http load tests) or host:port (grpc health test),',
+    ' or tcp://host:port (tcp load test), or udp://host:port (udp load test).',
+    'or 1 of the special arguments',
+    '\tfortio {help|envhelp|version|buildinfo}',
+    'flags:',
+    '  -H header',
+    '    \tAdditional http header(s) or grpc metadata. Multiple key:value pairs can b'
+    'e passed using multiple -H.',
+    '  -a\tAutomatically save JSON result with filename based on labels & timestamp',
+    '  -abort-on int',
+    '    \tHTTP status code that if encountered aborts the run. e.g., 503 or -1 for s'
+    'ocket errors.',
+    '  -allow-initial-errors',
+    "    \tAllow and don't abort on initial warmup errors",
+    '  -c int',
+    '    \tNumber of connections/goroutine/threads (default 4)',
+    '  -data-dir Directory',
+    '    \tDirectory where JSON results are stored/read (default ".")',
+    '  -json path',
+    "    \tJSON output to provided file path or '-' for stdout (empty = no json outpu"
+    't, unless -a is used)',
+    '  -labels string',
+    '    \tAdditional config data/labels to add to the resulting JSON, defaults to ta'
+    'rget URL and hostname',
+    '  -loglevel level',
+    '    \tlog level, one of [Debug Verbose Info Warning Error Critical Fatal] (defau'
+    'lt Info)',
+    '  -n int',
+    '    \tRun for exactly this number of calls instead of duration. Default (0) is t'
+    'o use duration (-t). Default is 1 when used as gRPC ping count.',
+    '  -p string',
+    '    \tList of pXX to calculate (default "50,75,90,99,99.9")',
+    '  -qps float',
+    '    \tQueries Per Seconds or 0 for no wait/max qps (default 8)',
+    '  -r float',
+    '    \tResolution of the histogram lowest buckets in seconds (default 0.001)',
+    '  -t duration',
+    '    \tHow long (duration) to run the test or 0 to run until ^C (default 5s)',
+    '  -timeout duration',
+    '    \tConnection and read timeout value (for http) (default 3s)',
+    '',
+])
 
 
 # --------------------------------------------------------------------------- logging
@@ -571,6 +629,7 @@ def fortio(ctx: ExecContext, argv: list[str]) -> Proc:
         ctx.stderr.write(USAGE)
         return 0 if args else 1
     command, rest = args[0], args[1:]
+    yield Sleep(EXEC_COST["fortio"])
     if command == "version":
         ctx.stdout.write(VERSION + "\n")
         return 0
@@ -600,9 +659,10 @@ def fortio(ctx: ExecContext, argv: list[str]) -> Proc:
     log = _Log(ctx, flags.loglevel)
     err = ctx.stderr
     if flags.loglevel_changed:
-        err.write(log.line(ctx.now, INFO, "logger.go", 254,
-                           f"Log level is now {flags.loglevel} {LEVELS[flags.loglevel]} "
-                           f"(was {INFO} Info)") if flags.loglevel >= INFO else "")
+        # logged by the flag's setter while the level is still Info
+        err.write(_Log(ctx, INFO).line(ctx.now, INFO, "logger.go", 254,
+                                       f"Log level is now {flags.loglevel} "
+                                       f"{LEVELS[flags.loglevel]} (was {INFO} Info)"))
     else:
         err.write(log.line(ctx.now, INFO, "scli.go", 123, "Starting",
                            [("command", PROGRAM), ("version", LONG_VERSION)]))
@@ -780,6 +840,13 @@ def _plan(flags: Flags, gomax: int) -> _Plan:
     return _Plan(threads, [0] * threads, False, go_duration(duration), "max", 0, line)
 
 
+_BY_CONN_START = attrgetter("connection", "start")
+_ROW = attrgetter("start", "end", "status", "header_bytes", "body_bytes")
+_WARMUP = attrgetter("warmup")
+_CONN = attrgetter("connection")
+_CONNECT = attrgetter("connect")
+
+
 def _gen_id(at: int, labels: str) -> str:
     base = to_datetime(at).strftime("%Y-%m-%d-%H%M%S")
     if not labels:
@@ -880,8 +947,9 @@ def _load(ctx: ExecContext, tr: Any, flags: Flags, url_text: str, url: Any, requ
     if limit is not None:
         spec.duration = max(0, limit - t0)
     samples: list[Sample] = yield from tr.run_load(spec)
-    warm = [s for s in samples if s.warmup]
-    timed = [s for s in samples if not s.warmup]
+    flags_w = list(map(_WARMUP, samples))
+    warm = list(compress(samples, flags_w))
+    timed = list(compress(samples, map(not_, flags_w)))
     events: list[tuple[int, int, str]] = []  # (time, order, text): interleaved log lines
 
     def warn_line(s: Sample, thread: int) -> str:
@@ -905,19 +973,20 @@ def _load(ctx: ExecContext, tr: Any, flags: Flags, url_text: str, url: Any, requ
         err.write("".join(out))
         return 1
     start = max((s.end for s in warm), default=t0)
-    out.append(plan.start_line if log.level <= WARNING else "")
-    for text in plan.warnings:
+    for text in plan.warnings:  # runQPSSetup warns before printing its "Starting at" line
         out.append(log.line(start, WARNING, "periodic.go", 240, text))
-    # ---- per thread aggregation, in call order
+    out.append(plan.start_line if log.level <= WARNING else "")
+    # ---- per thread aggregation, in call order (C-level passes over the samples)
     by_thread: list[list[Sample]] = [[] for _ in range(threads)]
-    for s in timed:
-        if s.connection < threads:
-            by_thread[s.connection].append(s)
+    timed.sort(key=_BY_CONN_START)
+    for connection, group in groupby(timed, key=_CONN):
+        if connection < threads:
+            by_thread[connection] = list(group)
     func = Histogram(0.0, flags.r)
     errs = Histogram(0.0, flags.r)
     sleep = Histogram(-0.001, 0.001)
-    sizes = Histogram(0.0, 100.0)
-    header_sizes = Histogram(0.0, 5.0)
+    sizes = Histogram(0.0, 100.0, unit=1)
+    header_sizes = Histogram(0.0, 5.0, unit=1)
     conn_total = Histogram(0.0, flags.r)
     codes: dict[int, int] = {}
     ip_counts: dict[str, int] = {}
@@ -925,41 +994,47 @@ def _load(ctx: ExecContext, tr: Any, flags: Flags, url_text: str, url: Any, requ
     sockets: list[int] = []
     ends: list[tuple[int, int, int]] = []
     for thread, mine in enumerate(by_thread):
-        mine.sort(key=lambda s: s.start)
         f = Histogram(0.0, flags.r)
         e = Histogram(0.0, flags.r)
         sl = Histogram(-0.001, 0.001)
-        latencies = [(s.end - s.start) / 1e9 for s in mine]
-        f.record_all(latencies)
-        e.record_all([lat for lat, s in zip(latencies, mine, strict=True) if s.status != 200])
-        if plan.use_qps and mine:
-            n = calls[thread]
-            values = []
-            for i in range(1, len(mine)):
-                if n:
-                    target = int((i + i / (n - 1)) / per_thread_qps * 1e9) if n > 1 else 0
+        sz = Histogram(0.0, 100.0, unit=1)
+        hz = Histogram(0.0, 5.0, unit=1)
+        if mine:
+            starts, stops, statuses, hbs, bbs = zip(*map(_ROW, mine))
+            latencies = list(map(sub, stops, starts))
+            f.record_values(latencies)
+            e.record_values(list(compress(latencies, map(ne, statuses, repeat(200)))))
+            if plan.use_qps and len(mine) > 1:
+                n = calls[thread]
+                if n > 1:
+                    targets = [int((i + i / (n - 1)) / per_thread_qps * 1e9)
+                               for i in range(1, len(mine))]
                 else:
-                    target = int(i / per_thread_qps * 1e9)
-                values.append((target - (mine[i - 1].end - start)) / 1e9)
-            sl.record_all(values)
+                    targets = [int(i / per_thread_qps * 1e9) for i in range(1, len(mine))]
+                elapsed_before = map(sub, stops[:-1], repeat(start))
+                sl.record_values(list(map(sub, targets, elapsed_before)))
+            sz.record_counts(Counter(map(add, hbs, bbs)))
+            heads: Counter[int] = Counter()
+            for (status, head), count in Counter(zip(statuses, hbs)).items():
+                heads[head if 200 <= status <= 299 else 0] += count
+            hz.record_counts(heads)
+            for status, count in Counter(statuses).items():
+                code = status if status else -1
+                codes[code] = codes.get(code, 0) + count
+                if status != 200:
+                    for s in mine:
+                        if s.status == status:
+                            events.append((s.end, len(events), warn_line(s, thread)))
         func.transfer(f)
         errs.transfer(e)
         sleep.transfer(sl)
-        sz = Histogram(0.0, 100.0)
-        hz = Histogram(0.0, 5.0)
-        sz.record_all([float(s.header_bytes + s.body_bytes) if s.status else 0.0 for s in mine])
-        hz.record_all([float(s.header_bytes) if 200 <= s.status <= 299 else 0.0 for s in mine])
         sizes.transfer(sz)
         header_sizes.transfer(hz)
-        for s in mine:
-            code = s.status if s.status else -1
-            codes[code] = codes.get(code, 0) + 1
-            if s.status != 200:
-                events.append((s.end, len(events), warn_line(s, thread)))
         # sockets: every connection attempt of this thread, warm-up included
-        attempts = [s for s in warm if s.connection == thread] + mine
+        attempts = [s for s in warm if s.connection == thread]
+        attempts += compress(mine, map(is_not, map(_CONNECT, mine), repeat(None)))
         conn = Histogram(0.0, flags.r)
-        conn.record_all([s.connect / 1e9 for s in attempts if s.connect is not None])
+        conn.record_values([s.connect for s in attempts if s.connect is not None])
         used = conn.count
         remotes: dict[str, int] = {}
         for s in attempts:
@@ -976,8 +1051,7 @@ def _load(ctx: ExecContext, tr: Any, flags: Flags, url_text: str, url: Any, requ
         conn_total.transfer(conn)
         sockets.append(used)
         if mine:
-            last = max(s.end for s in mine)
-            ends.append((last, thread, len(mine)))
+            ends.append((mine[-1].end if len(mine) == 1 else max(stops), thread, len(mine)))
         else:
             ends.append((start, thread, 0))
         wanted = calls[thread]
@@ -986,7 +1060,7 @@ def _load(ctx: ExecContext, tr: Any, flags: Flags, url_text: str, url: Any, requ
                 mine[-1].end, WARNING, "periodic.go", 830,
                 f"T{thread:03d} warning only did {len(mine)} out of {wanted} calls before "
                 f"reaching {go_duration(flags.t)}", r=11 + thread)))
-    finish = max((s.end for s in timed), default=start)
+    finish = max((when for when, _, _ in ends), default=start)
     for when, thread, count in ends:
         elapsed = max(when - start, 0)
         qps_t = count / (elapsed / 1e9) if elapsed else 0.0

@@ -30,7 +30,7 @@ from urllib.parse import quote_plus
 
 from ...network.http import NetError, Request, Response
 from ...sim.process import ExecContext, Proc, Sleep
-from ._common import NoNetwork, gai_strerror, read_file, transport, write_file
+from ._common import EXEC_COST, NoNetwork, gai_strerror, read_file, transport, write_file
 from .url import URL, URLError, parse_httpie
 
 __all__ = ["VERSION", "http", "https"]
@@ -407,7 +407,8 @@ def _usage_error(ctx: ExecContext, prog: str, message: str, option: str | None =
     opt = f"{option} " if option else ""
     ctx.stderr.write(f"usage:\n    {prog} {opt}[METHOD] URL [REQUEST_ITEM ...]\n\nerror:\n"
                      f"    {message}\n" + _USAGE_TAIL.format(prog=prog))
-    return 2
+    # argparse exits 2; httpie/core.py turns that SystemExit into ExitStatus.ERROR
+    return 1
 
 
 def _log(ctx: ExecContext, prog: str, level: str, message: str) -> None:
@@ -477,6 +478,7 @@ def _main(ctx: ExecContext, argv: list[str], prog: str) -> Generator[Any, Any, i
     except NoNetwork:
         _log(ctx, prog, "error", "ConnectionError: no network on this machine")
         return 1
+    yield Sleep(EXEC_COST["http"])
     timeout = int(args.timeout * 1e9) if args.timeout else None
     messages: list[tuple[str, bytes, str]] = []
     if "H" in what or "B" in what:

@@ -28,7 +28,7 @@ from ...network.http import Exchange, Request
 from ...sim.clock import SECOND
 from ...sim.fs import normpath
 from ...sim.process import ExecContext, Proc, Sleep
-from ._common import NoNetwork, gai_strerror, local_time, transport, write_file
+from ._common import EXEC_COST, NoNetwork, gai_strerror, local_time, transport, write_file
 from .url import URL, URLError, parse_busybox, parse_gnu_wget
 
 __all__ = ["GNU_VERSION", "busybox_wget", "make_busybox_wget", "wget"]
@@ -261,6 +261,7 @@ def wget(ctx: ExecContext, argv: list[str]) -> Proc:
     except NoNetwork:
         ctx.stderr.write("wget: no network on this machine\n")
         return 4
+    yield Sleep(EXEC_COST["wget"])
     status = 0
     for raw in opts.urls:
         code = yield from _gnu_one(ctx, tr, opts, raw)
@@ -414,7 +415,8 @@ def _gnu_one(ctx: ExecContext, tr: Any, opts: WgetOptions, raw: str) -> Generato
             size = "unspecified" if length is None else str(length)
             if length is not None and length >= 1024:
                 size += f" ({_human(length)})"
-            log.append(f"Length: {size}" + (f" [{ctype}]" if ctype else "") + "\n")
+            mime = ctype.split(";", 1)[0].strip() if ctype else ""
+            log.append(f"Length: {size}" + (f" [{mime}]" if mime else "") + "\n")
         if opts.spider:
             if verbose:
                 log.append("Remote file exists.\n\n")
@@ -681,6 +683,7 @@ def _busybox(ctx: ExecContext, argv: list[str], banner: str) -> Generator[Any, A
     except NoNetwork:
         ctx.stderr.write("wget: no network on this machine\n")
         return 1
+    yield Sleep(EXEC_COST["busybox-wget"])
     for raw in opts.urls:
         code = yield from _bb_one(ctx, tr, opts, raw)
         if code:

@@ -32,8 +32,8 @@ from collections.abc import Generator
 from typing import Any
 
 from ...network.http import LoadSpec, NetError, Request
-from ...sim.process import ExecContext, Proc
-from ._common import NoNetwork, deadline, gai_strerror, transport
+from ...sim.process import ExecContext, Proc, Sleep
+from ._common import EXEC_COST, NoNetwork, deadline, gai_strerror, transport
 from .url import URLError, parse_wrk
 
 __all__ = ["VERSION", "wrk"]
@@ -337,6 +337,7 @@ def wrk(ctx: ExecContext, argv: list[str]) -> Proc:
 
 
 def _run(ctx: ExecContext, tr: Any, cfg: dict[str, Any]) -> Generator[Any, Any, int]:
+    yield Sleep(EXEC_COST["wrk"])
     url = cfg["url"]
     service = url.port_text or url.scheme
     try:
@@ -387,6 +388,23 @@ def _run(ctx: ExecContext, tr: Any, cfg: dict[str, Any]) -> Generator[Any, Any, 
     return 0
 
 
+def thread_rates(counts: list[int]) -> list[int]:
+    """``record_rate``: at each 100 ms tick ``k`` (``counts[k]`` requests completed in that
+    window) a thread with completions records ``requests / elapsed_ms · 1000`` and restarts
+    its clock; a tick without completions leaves the clock running."""
+    out = []
+    pending = 0
+    since = 0
+    for k in range(1, len(counts)):
+        pending += counts[k]
+        if pending > 0:
+            elapsed_ms = (k - since) * (RECORD_INTERVAL // 1_000_000)
+            out.append(int(pending / elapsed_ms * 1000))
+            pending = 0
+            since = k
+    return out
+
+
 def _report(cfg: dict[str, Any], samples: list[Any], start: int, end: int, runtime_ns: int,
             per_thread: int) -> str:
     threads, connections = cfg["threads"], cfg["connections"]
@@ -422,15 +440,8 @@ def _report(cfg: dict[str, Any], samples: list[Any], start: int, end: int, runti
         per_window[thread][min(max(window, 1), ticks)] += 1
     rates = Stats(10_000_000)
     for counts in per_window:
-        pending = 0
-        since = 0
-        for k in range(1, ticks + 1):
-            pending += counts[k]
-            if pending > 0:
-                elapsed_ms = (k - since) * (RECORD_INTERVAL // 1_000_000)
-                rates.record(int(pending / elapsed_ms * 1000))
-                pending = 0
-                since = k
+        for rate in thread_rates(counts):
+            rates.record(rate)
     runtime_us = runtime_ns // 1000
     if complete // connections > 0:
         latency.correct(runtime_us // (complete // connections))

@@ -81,7 +81,7 @@ def test_apply_sends_the_cell_on_stdin(ip: InteractiveShell, current: Lab,
 def test_cell_sh_with_a_time_bound(ip: InteractiveShell, current: Lab,
                                    capsys: pytest.CaptureFixture[str]) -> None:
     start = current.cluster.loop.now
-    ip.run_cell_magic("sh", "--for 5s", "while sleep 1; do echo t; done\necho never\n")
+    ip.run_cell_magic("sh", "--for 5s", "while sleep 1; do echo t; done; echo never\n")
     assert capsys.readouterr() == ("t\n" * 4, "")
     assert current.cluster.loop.now - start == 5_000_000_000
 

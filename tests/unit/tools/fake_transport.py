@@ -180,6 +180,7 @@ class FakeTransport:
             heapq.heappush(heap, (t, c, 0))
         interval = int(SECOND * spec.connections / spec.qps) if spec.qps > 0 else 0
         last = t
+        cut = False
         while heap:
             ready, c, seq = heapq.heappop(heap)
             begin = ready
@@ -191,6 +192,7 @@ class FakeTransport:
             elif interval:
                 begin = max(ready, t + seq * interval + c * interval // spec.connections)
             if end_limit is not None and begin >= end_limit:
+                cut = True
                 continue
             if spec.start_until is not None and begin > t + spec.start_until:
                 continue
@@ -203,7 +205,7 @@ class FakeTransport:
             req = spec.make_request(c, seq)
             s, done = self._one(req, c, begin, fresh[c], remote, spec.timeout)
             if end_limit is not None and done > end_limit:
-                last = max(last, end_limit)
+                cut = True
                 continue
             fresh[c] = s.error is not None
             samples.append(s)
@@ -211,13 +213,13 @@ class FakeTransport:
                 stopped = True
             last = max(last, done)
             heapq.heappush(heap, (done, c, seq + 1))
-        finish = end_limit if end_limit is not None and spec.total_requests is None else last
+        finish = end_limit if cut and end_limit is not None else last
         yield Sleep(max(0, finish - self.loop.now))
         return samples
 
     def _one(self, req: Request, c: int, begin: int, fresh: bool, remote: str,
              timeout: int) -> tuple[Sample, int]:
-        ip, reply = self._reply(req)
+        _, reply = self._reply(req)
         connect = self.connect_time if fresh else None
         if reply is None:
             return Sample(c, begin, begin + self.dns_time, 0, 0, 0, "dns", remote=remote,
