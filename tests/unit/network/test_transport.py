@@ -136,3 +136,34 @@ def test_exchanges_are_logged() -> None:
         ("workstation", "default/test-web-svc", 200, "nginx/1.10.3", ""),
         ("workstation", "", 0, "", "refused")]
     assert rows[0].backend in nk.pod_names(cluster)
+
+
+def test_port_forward_listener_on_the_workstation() -> None:
+    """What ``kubectl port-forward pod/x 8080:80`` needs: ``localhost:8080`` on the
+    workstation leads into the pod's ``localhost:80`` (no Service, no kube-proxy)."""
+    cluster = nk.booted(replicas=1)
+    (pod,) = nk.ready_pods(cluster)
+    name = pod["metadata"]["name"]
+    net = cluster.network
+    assert net.pod_port("default", name, 80) is not None
+    assert net.pod_port("default", name, 81) is None
+    tr = nk.workstation(cluster)
+    assert nk.get(tr, "localhost", 8080).error.kind == "refused"  # type: ignore[union-attr]
+    tr.add_forward(8080, "default", name, 80)
+    ex = nk.get(tr, "localhost", 8080)
+    assert ex.response.status == 200 and ex.remote_ip == "127.0.0.1"
+    tr.remove_forward(8080)
+    assert nk.get(tr, "127.0.0.1", 8080).error.kind == "refused"  # type: ignore[union-attr]
+
+
+def test_a_node_reaches_cluster_ips_from_its_host_network() -> None:
+    """kubernetes.md §7: ClusterIPs work from nodes too (kube-proxy's rules apply to the
+    host's own traffic); the pod sees the node's address."""
+    cluster = nk.booted(replicas=1)
+    cip = cluster.api.get(nk.SERVICE, "default", "test-web-svc")["spec"]["clusterIP"]
+    node = cluster.network.node_transport("t.cs.1")
+    ex = nk.get(node, cip, 8080)
+    assert ex.ok and ex.response.status == 200
+    assert node.resolve("t.cs.1") == ["172.16.0.1"]
+    row = list(cluster.network.log.rows())[-1]
+    assert row.client == "node/t.cs.1" and row.service == "default/test-web-svc"
