@@ -17,7 +17,7 @@ same commands print byte-identical output.
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .cli.workstation import Workstation
@@ -33,20 +33,31 @@ _CURRENT: list[Lab] = []
 
 @dataclass(frozen=True)
 class Result:
-    """What a command printed and how it exited, shown like a terminal in a notebook."""
+    """What a command printed and how it exited, shown like a terminal in a notebook.
+
+    ``stdout`` and ``stderr`` are the two streams; ``transcript`` keeps their pieces in the
+    order they were written (a warning kubectl prints before its output comes first), which is
+    what :attr:`output` and the notebook display show.
+    """
 
     stdout: str = ""
     stderr: str = ""
     exit_code: int = 0
+    transcript: tuple[tuple[str, str], ...] = field(default=(), repr=False, compare=False)
 
     @property
     def ok(self) -> bool:
         return self.exit_code == 0
 
+    def _pieces(self) -> tuple[tuple[str, str], ...]:
+        if self.transcript:
+            return self.transcript
+        return tuple(p for p in (("stdout", self.stdout), ("stderr", self.stderr)) if p[1])
+
     @property
     def output(self) -> str:
-        """stdout followed by stderr, as a terminal interleaves them for one command."""
-        return self.stdout + self.stderr
+        """Both streams interleaved as a terminal shows them."""
+        return "".join(text for _, text in self._pieces())
 
     def __str__(self) -> str:
         return self.output
@@ -59,18 +70,32 @@ class Result:
 
     def _repr_html_(self) -> str:
         parts = ['<pre class="k8slab-terminal" style="margin:0">']
-        if self.stdout:
-            parts.append(html.escape(self.stdout.rstrip("\n")))
-        if self.stderr:
-            if self.stdout:
-                parts.append("\n")
-            parts.append(
-                '<span style="color:#c0392b">' + html.escape(self.stderr.rstrip("\n")) + "</span>"
-            )
+        pieces = list(self._pieces())
+        # Trailing newlines of the last piece would render as an empty line.
+        if pieces:
+            kind, text = pieces[-1]
+            pieces[-1] = (kind, text.rstrip("\n"))
+        for kind, text in pieces:
+            if kind == "stderr":
+                parts.append('<span style="color:#c0392b">' + html.escape(text) + "</span>")
+            else:
+                parts.append(html.escape(text))
         if not self.output:
             parts.append(html.escape(f"<exit {self.exit_code}>"))
         parts.append("</pre>")
         return "".join(parts)
+
+
+class _Recorder:
+    """One stream of a run, recording its pieces in a shared, ordered transcript."""
+
+    def __init__(self, kind: str, transcript: list[tuple[str, str]]) -> None:
+        self.kind = kind
+        self.transcript = transcript
+
+    def write(self, text: str) -> None:
+        if text:
+            self.transcript.append((self.kind, text))
 
 
 class Lab:
@@ -92,19 +117,28 @@ class Lab:
 
     # ------------------------------------------------------------------ commands
 
-    def sh(self, script: str) -> Result:
-        """Run lab-shell command lines (several lines, loops and pipes allowed)."""
-        out, err, code = self.workstation.run(script)
-        return Result(out, err, code)
+    def _run(self, script: str, stdin: str = "", run_for: float | str | None = None) -> Result:
+        transcript: list[tuple[str, str]] = []
+        out, err, code = self.workstation.run(
+            script, stdin, run_for=run_for, stdout=_Recorder("stdout", transcript),
+            stderr=_Recorder("stderr", transcript))
+        return Result(out, err, code, tuple(transcript))
 
-    def kubectl(self, command: str) -> Result:
+    def sh(self, script: str, *, run_for: float | str | None = None) -> Result:
+        """Run lab-shell command lines (several lines, loops and pipes allowed).
+
+        ``run_for`` (seconds, or ``"90s"``/``"2m"``) is the budget of a never-ending line
+        (``while sleep 0.2; do …; done``) instead of ``K8SLAB_RUN_FOR`` (docs/lab-shell.md).
+        """
+        return self._run(script, run_for=run_for)
+
+    def kubectl(self, command: str, *, run_for: float | str | None = None) -> Result:
         """Run one kubectl command line, e.g. ``lab.kubectl("get pods -o wide")``."""
-        return self.sh("kubectl " + command)
+        return self._run("kubectl " + command, run_for=run_for)
 
     def apply(self, manifest: str) -> Result:
         """``kubectl apply -f -`` with ``manifest`` on stdin (what ``%%apply`` does)."""
-        out, err, code = self.workstation.run("kubectl apply -f -", stdin=manifest)
-        return Result(out, err, code)
+        return self._run("kubectl apply -f -", stdin=manifest)
 
     def sleep(self, seconds: float) -> Result:
         """Let ``seconds`` of virtual time pass (like ``sleep`` in the lab shell)."""
