@@ -18,6 +18,11 @@ DefaultStorageClass         mutating PVCs without a class get the default one
 ResourceQuota               validat. usage accounting and ``exceeded quota`` refusals
 =========================== ======== ===============================================
 
+Each plugin declares with :func:`~k8slab.api.store.admission_scope` the kinds and operations
+it can act on — what upstream plugins check first (``Handles(operation)`` and their kind test)
+— so the store only calls the plugins that apply to a write (an Event never goes through
+LimitRanger or ServiceAccount).
+
 Mutating plugins run after defaulting (the lab's store runs them where the handler chain
 does, before validation); then Service REST allocation (:mod:`k8slab.api.servicealloc`)
 runs, as ``BeginCreate`` does after admission. Validating plugins run after field validation.
@@ -40,7 +45,7 @@ from ..sim.rand import NAME_ALPHABET
 from . import errors, quantity
 from .kinds import Kind, by_gvk
 from .servicealloc import ServiceAllocator
-from .store import APIServer
+from .store import APIServer, admission_scope
 
 __all__ = [
     "SYSTEM_PRIORITY_CLASSES",
@@ -139,6 +144,7 @@ class _Plugins:
 
     # ------------------------------------------------------------ NamespaceLifecycle
 
+    @admission_scope(namespaced_only=True)
     def namespace_lifecycle(self, obj: Obj, operation: str, old: Obj | None) -> None:
         assert NAMESPACE is not None
         kind = self.api.kind_of(obj)
@@ -163,6 +169,7 @@ class _Plugins:
         return sorted(self.api.iter_kind(LIMIT_RANGE, namespace),
                       key=lambda lr: _meta(lr).get("name", ""))
 
+    @admission_scope(kinds=[("", "Pod")], operations=["CREATE"])
     def limit_ranger_admit(self, obj: Obj, operation: str, old: Obj | None) -> None:
         if operation != "CREATE" or not _is(obj, "v1", "Pod"):
             return
@@ -221,6 +228,7 @@ class _Plugins:
             new_res["requests"] = have_req
         return {**ctr, "resources": new_res}
 
+    @admission_scope(kinds=[("", "Pod"), ("", "PersistentVolumeClaim")])
     def limit_ranger_validate(self, obj: Obj, operation: str, old: Obj | None) -> None:
         if _is(obj, "v1", "Pod"):
             if operation != "CREATE":
@@ -264,6 +272,7 @@ class _Plugins:
 
     # ------------------------------------------------------------ ServiceAccount
 
+    @admission_scope(kinds=[("", "Pod")], operations=["CREATE"])
     def service_account(self, obj: Obj, operation: str, old: Obj | None) -> None:
         if operation != "CREATE" or not _is(obj, "v1", "Pod"):
             return
@@ -320,6 +329,7 @@ class _Plugins:
 
     # ------------------------------------------------------------ TaintNodesByCondition
 
+    @admission_scope(kinds=[("", "Node")], operations=["CREATE"])
     def taint_nodes_by_condition(self, obj: Obj, operation: str, old: Obj | None) -> None:
         if operation != "CREATE" or not _is(obj, "v1", "Node"):
             return
@@ -353,6 +363,7 @@ class _Plugins:
                 best = pc
         return best
 
+    @admission_scope(kinds=[("", "Pod")], operations=["CREATE", "UPDATE"])
     def priority(self, obj: Obj, operation: str, old: Obj | None) -> None:
         if not _is(obj, "v1", "Pod"):
             return
@@ -395,6 +406,7 @@ class _Plugins:
 
     # ------------------------------------------------------------ DefaultTolerationSeconds
 
+    @admission_scope(kinds=[("", "Pod")], operations=["CREATE"])
     def default_toleration_seconds(self, obj: Obj, operation: str, old: Obj | None) -> None:
         if operation != "CREATE" or not _is(obj, "v1", "Pod"):
             return
@@ -416,6 +428,7 @@ class _Plugins:
 
     # ------------------------------------------------------------ DefaultStorageClass
 
+    @admission_scope(kinds=[("", "PersistentVolumeClaim")], operations=["CREATE"])
     def default_storage_class(self, obj: Obj, operation: str, old: Obj | None) -> None:
         if operation != "CREATE" or not _is(obj, "v1", "PersistentVolumeClaim"):
             return
@@ -434,12 +447,14 @@ class _Plugins:
 
     # ------------------------------------------------------------ PodSecurity
 
+    @admission_scope(kinds=[("", "Pod"), ("", "Namespace")])
     def pod_security(self, obj: Obj, operation: str, old: Obj | None) -> None:
         """PodSecurity enforces nothing unless a namespace carries
         ``pod-security.kubernetes.io/enforce`` labels; the lab's namespaces do not."""
 
     # ------------------------------------------------------------ ResourceQuota
 
+    @admission_scope(operations=["CREATE"], namespaced_only=True)
     def resource_quota(self, obj: Obj, operation: str, old: Obj | None) -> None:
         if operation != "CREATE" or RESOURCE_QUOTA is None:
             return

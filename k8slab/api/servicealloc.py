@@ -90,6 +90,9 @@ class ServiceAllocator:
 
     # ---------------------------------------------------------------- the admission step
 
+    # Only Services are allocated (store.admission_scope).
+    admission_scope = (frozenset({("", "Service")}), frozenset({"CREATE", "UPDATE"}), False)
+
     def __call__(self, obj: Obj, operation: str, old: Obj | None) -> None:
         if obj.get("kind") != "Service" or obj.get("apiVersion") != "v1":
             return

@@ -37,13 +37,47 @@ from .registry import strategy_for
 from .schema import schema
 from .selectors import Selector, matches_field_selector
 
-__all__ = ["ADDED", "DELETED", "MODIFIED", "APIServer", "Watch"]
+__all__ = ["ADDED", "DELETED", "MODIFIED", "APIServer", "Watch", "admission_scope"]
 
 Obj = dict[str, Any]
 ADDED, MODIFIED, DELETED = "ADDED", "MODIFIED", "DELETED"
 
 # Admission plugin signatures: mutate(obj, operation, old) / validate(obj, operation, old).
 Admission = Callable[[Obj, str, "Obj | None"], None]
+# (kinds as (group, kind) or None for all, operations or None for all, namespaced kinds only)
+Scope = tuple["frozenset[tuple[str, str]] | None", "frozenset[str] | None", bool]
+
+
+def admission_scope(
+    *,
+    kinds: Iterable[tuple[str, str]] | None = None,
+    operations: Iterable[str] | None = None,
+    namespaced_only: bool = False,
+) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Declare which writes an admission plugin can act on (its ``Handles(operation)`` and the
+    kind test upstream plugins start with). The store skips a plugin outside its scope, which
+    must therefore be exactly the writes on which the plugin returns without doing anything.
+    """
+    scope: Scope = (frozenset(kinds) if kinds is not None else None,
+                    frozenset(operations) if operations is not None else None, namespaced_only)
+
+    def mark(fn: Callable[..., None]) -> Callable[..., None]:
+        fn.admission_scope = scope  # type: ignore[attr-defined]
+        return fn
+
+    return mark
+
+
+def _in_scope(plugin: Admission, kind: Kind, operation: str) -> bool:
+    scope: Scope | None = getattr(plugin, "admission_scope", None)
+    if scope is None:
+        return True
+    kinds, operations, namespaced_only = scope
+    if kinds is not None and (kind.group, kind.kind) not in kinds:
+        return False
+    if operations is not None and operation not in operations:
+        return False
+    return not (namespaced_only and not kind.namespaced)
 
 
 class Watch:
@@ -115,6 +149,9 @@ class APIServer:
                                                   dict[str, dict[tuple[str, str], Obj]]]]] = {}
         self.mutating: list[Admission] = []
         self.validating: list[Admission] = []
+        # (chain, kind, operation) → (the chain when computed, the plugins in scope)
+        self._scoped: dict[tuple[int, Kind, str], tuple[tuple[Admission, ...],
+                                                        list[Admission]]] = {}
         self.digests: dict[str, Callable[[Obj], dict[str, Any]]] = {}
         # apiserver flags and cluster facts strategies need (service CIDR, node port range…)
         self.options: dict[str, Any] = {}
@@ -173,6 +210,17 @@ class APIServer:
 
     def count(self, kind: Kind) -> int:
         return sum(len(v) for v in self._data.get(kind, {}).values())
+
+    def _admission(self, chain: list[Admission], kind: Kind, operation: str) -> list[Admission]:
+        """The plugins of ``chain`` (``mutating`` or ``validating``) in scope for a write."""
+        key = (id(chain), kind, operation)
+        current = tuple(chain)
+        hit = self._scoped.get(key)
+        if hit is not None and hit[0] == current:
+            return hit[1]
+        plugins = [p for p in current if _in_scope(p, kind, operation)]
+        self._scoped[key] = (current, plugins)
+        return plugins
 
     # --------------------------------------------------------------- indexes
 
@@ -335,12 +383,12 @@ class APIServer:
             strategy.default(obj)
         if strategy.prepare_create is not None:
             strategy.prepare_create(obj)
-        for plugin in self.mutating:
+        for plugin in self._admission(self.mutating, kind, "CREATE"):
             plugin(obj, "CREATE", None)
         errs = strategy.validate(obj)
         if errs:
             raise errors.invalid(kind.kind, kind.group, name, errs)
-        for plugin in self.validating:
+        for plugin in self._admission(self.validating, kind, "CREATE"):
             plugin(obj, "CREATE", None)
         if self.try_get(kind, ns, name) is not None:
             raise errors.already_exists(kind.resource, name)
@@ -439,14 +487,14 @@ class APIServer:
                 strategy.prepare_update(new, old)
         new["metadata"] = meta
         if not status:
-            for plugin in self.mutating:
+            for plugin in self._admission(self.mutating, kind, "UPDATE"):
                 plugin(new, "UPDATE", old)
         errs = (strategy.validate_status_update(new, old) if status
                 else strategy.validate_update(new, old))
         if errs:
             raise errors.invalid(kind.kind, kind.group, name, errs)
         if not status:
-            for plugin in self.validating:
+            for plugin in self._admission(self.validating, kind, "UPDATE"):
                 plugin(new, "UPDATE", old)
         if new == old:
             # A no-op write does not bump the revision or wake watchers (etcd is not touched).

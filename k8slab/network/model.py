@@ -174,6 +174,8 @@ class WorkstationClient(Client):
         self.workstation = workstation
         # (local port) → (namespace, pod, pod port): ``kubectl port-forward`` listeners
         self.forwards: dict[int, tuple[str, str, int]] = {}
+        # (local port) → kubectl's accept callback, told whether the pod's port answers
+        self.forward_hooks: dict[int, Any] = {}
 
     def hosts_text(self) -> bytes:
         fs = getattr(self.workstation, "fs", None)
@@ -607,14 +609,18 @@ class Network:
     def _forwarded(self, client: WorkstationClient, port: int
                    ) -> tuple[Any, Any, int] | Failure | None:
         """A ``kubectl port-forward`` listener on the workstation: kubectl accepts the
-        connection, then fails it (a reset) when nothing listens in the pod."""
+        connection, then closes it without an answer (curl's ``Empty reply from server``)
+        once the kubelet reports that nothing listens in the pod."""
         spec = client.forwards.get(port)
         if spec is None:
             return None
         ns, pod, pod_port = spec
         found = self.pod_port(ns, pod, pod_port)
+        hook = client.forward_hooks.get(port)
+        if hook is not None:
+            hook(found is not None)
         if found is None:
-            return Failure("reset", LOOPBACK_RTT)
+            return Failure("closed", self._between(WAN_RTT))
         return found[0], found[1], pod_port
 
     def pod_port(self, namespace: str, pod: str, port: int) -> tuple[Any, Any] | None:

@@ -196,15 +196,28 @@ class HostTransport:
 
     # ------------------------------------------------------------------ port-forward
 
-    def add_forward(self, local_port: int, namespace: str, pod: str, pod_port: int) -> None:
+    def add_forward(self, local_port: int, namespace: str, pod: str, pod_port: int,
+                    on_connect: Any = None) -> None:
         """``kubectl port-forward``: ``localhost:<local_port>`` here leads to the pod's
-        ``localhost:<pod_port>`` (workstation only)."""
+        ``localhost:<pod_port>`` (workstation only). ``on_connect(ok)`` is called for each new
+        connection, ``ok`` telling whether the pod's port answers (kubectl's ``Handling
+        connection for …``)."""
         forwards = getattr(self.client, "forwards", None)
         if forwards is None:
             raise ValueError("port-forward listeners live on the workstation")
         forwards[int(local_port)] = (namespace, pod, int(pod_port))
+        hooks = self.client.forward_hooks  # type: ignore[attr-defined]
+        if on_connect is not None:
+            hooks[int(local_port)] = on_connect
+        else:
+            hooks.pop(int(local_port), None)
 
     def remove_forward(self, local_port: int) -> None:
         forwards = getattr(self.client, "forwards", None)
         if forwards is not None:
             forwards.pop(int(local_port), None)
+            self.client.forward_hooks.pop(int(local_port), None)  # type: ignore[attr-defined]
+
+    def forwarded_ports(self) -> list[int]:
+        """The local ports kubectl port-forward listens on now (ascending)."""
+        return sorted(getattr(self.client, "forwards", None) or ())

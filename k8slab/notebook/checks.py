@@ -31,6 +31,11 @@ __all__ = [
     "check_chapter01",
     "check_chapter02",
     "check_chapter03",
+    "check_chapter04",
+    "check_chapter05",
+    "check_chapter06",
+    "check_chapter07",
+    "check_chapter08",
     "deployment_state",
     "expect_error",
     "node_rows",
@@ -330,7 +335,8 @@ def _check(title: str, requirements: Sequence[Requirement], hint: str = "") -> C
 
 
 def _deployment_requirements(
-    state: DeploymentState, replicas: int, image: str, *, create_hint: str
+    state: DeploymentState, replicas: int, image: str, *, create_hint: str,
+    container: str = "nginx", image_hint: str | None = None,
 ) -> tuple[list[Requirement], dict[str, str]]:
     """The usual "N pods of IMAGE, rolled out and available" requirements, with hints."""
     name = state.name
@@ -350,8 +356,8 @@ def _deployment_requirements(
         f"kubectl scale deployment --replicas {replicas} {name}")
     add(state.images == (image,), f"its pod template runs {image}",
         f"image {', '.join(state.images) or '(none)'}",
-        f"kubectl set image deployment/{name} nginx={image} (the container is called "
-        f"nginx in the talk's manifest)")
+        image_hint or (f"kubectl set image deployment/{name} {container}={image} (the "
+                       f"container is called {container} in the talk's manifest)"))
     done = (state.observed_generation >= state.generation and state.updated == replicas
             and state.available == replicas)
     add(done, f"the rollout is complete: {replicas} up to date and available",
@@ -536,3 +542,365 @@ def check_chapter03(
         state, replicas, image,
         create_hint="kubectl apply -f test-web-deployment.yaml (the declarative twin)")
     return _check(f"Exercise 3: {replicas} pods of {image}", reqs, _first_hint(reqs, hints))
+
+
+# ---------------------------------------------------------------------------- chapters 04–08
+
+_SERVICE = by_gvk("v1", "Service")
+_REPLICA_SET = by_gvk("apps/v1", "ReplicaSet")
+_ENDPOINT_SLICE = by_gvk("discovery.k8s.io/v1", "EndpointSlice")
+_INGRESS = by_gvk("networking.k8s.io/v1", "Ingress")
+_EVENT = by_gvk("v1", "Event")
+_REVISION = "deployment.kubernetes.io/revision"
+_REVISION_HISTORY = "deployment.kubernetes.io/revision-history"
+
+
+def _selects(selector: dict[str, str] | None, labels: dict[str, str] | None) -> bool:
+    if not selector:
+        return False
+    labels = labels or {}
+    return all(labels.get(k) == v for k, v in selector.items())
+
+
+def _ready_endpoints(lab: Any, namespace: str, service: str) -> list[tuple[str, int | None]]:
+    """``(pod, port)`` of the Service's ready endpoints, from its EndpointSlices."""
+    out = []
+    for s in _api(lab).list(_ENDPOINT_SLICE, namespace):
+        if (_meta(s).get("labels") or {}).get("kubernetes.io/service-name") != service:
+            continue
+        port = next((p.get("port") for p in s.get("ports") or ()), None)
+        for ep in s.get("endpoints") or ():
+            if (ep.get("conditions") or {}).get("ready") is False:
+                continue
+            out.append(((ep.get("targetRef") or {}).get("name", ""), port))
+    return sorted(out, key=lambda e: e[0])
+
+
+def _log_rows(lab: Any) -> list[Any]:
+    log = getattr(getattr(getattr(lab, "cluster", lab), "network", None), "log", None)
+    return list(log.rows()) if log is not None else []
+
+
+def _created_at(lab: Any, kind: str, namespace: str, name: str) -> int | None:
+    """Virtual time of the last ``create`` of an object in the trace."""
+    found = None
+    for r in lab.trace.select(kind=kind, action="create", namespace=namespace, name=name):
+        found = r.time
+    return found
+
+
+def check_chapter04(
+    lab: Any,
+    node_port: int = 30066,
+    deployment: str = "test-web-deployment",
+    namespace: str = "default",
+) -> CheckResult:
+    """Exercise 4: a Service on node port ``node_port`` (the port the talk's ``http HEAD
+    http://ms.iirii.com:30066`` expects) that reaches the nginx pods, and the talk's command
+    answered through it."""
+    api = _api(lab)
+    reqs: list[Requirement] = []
+    hints: dict[str, str] = {}
+
+    def add(ok: bool, text: str, found: str, hint: str) -> None:
+        reqs.append(Requirement(ok, text, "" if ok else found))
+        hints[text] = hint
+
+    services = api.list(_SERVICE, namespace)
+    svc = next((s for s in services for p in (s.get("spec") or {}).get("ports") or ()
+                if p.get("nodePort") == node_port), None)
+    in_use = ", ".join(f"{p['nodePort']} ({_meta(s)['name']})" for s in services
+                       for p in (s.get("spec") or {}).get("ports") or () if p.get("nodePort"))
+    add(svc is not None, f"a Service in {namespace} has node port {node_port}",
+        f"node ports in use: {in_use or 'none'}",
+        "kubectl expose cannot choose a node port: write the Service in a %%apply cell with "
+        f"type: NodePort and nodePort: {node_port} under ports (test-web-svc.yaml is a model)")
+    if svc is None:
+        return _check(f"Exercise 4: the talk's port {node_port}", reqs, _first_hint(reqs, hints))
+    name = _meta(svc)["name"]
+    spec = svc.get("spec") or {}
+    dep = api.try_get(_DEPLOYMENT, namespace, deployment)
+    template_labels = (((dep or {}).get("spec") or {}).get("template") or {}).get(
+        "metadata", {}).get("labels")
+    selector = spec.get("selector") or {}
+    add(_selects(selector, template_labels),
+        f"service/{name} selects the pods of deployment/{deployment}",
+        f"selector {selector or '(none)'}; the pods are labelled {template_labels or '(none)'}",
+        f"selector: app: {deployment} — the label the Deployment's pod template sets")
+    port = next(p for p in spec.get("ports") or () if p.get("nodePort") == node_port)
+    target = port.get("targetPort", port.get("port"))
+    add(target in (80, "80"), "its targetPort is 80, where nginx listens",
+        f"targetPort {target}",
+        "port is the Service's own port; targetPort is the container's (80 for nginx)")
+    endpoints = _ready_endpoints(lab, namespace, name)
+    add(bool(endpoints), f"service/{name} has ready endpoints",
+        "no ready endpoint: no running pod matches the selector",
+        f"kubectl get endpointslices -l kubernetes.io/service-name={name}")
+    since = _created_at(lab, "Service", namespace, name) or 0
+    answered = [r for r in _log_rows(lab) if r.time >= since and r.client == "workstation"
+                and r.service == f"{namespace}/{name}" and r.status == 200]
+    add(bool(answered), f"a request from the workstation through service/{name} got 200 OK",
+        "no answered request through it yet",
+        f"run the talk's test in a %%sh cell: http HEAD http://ms.iirii.com:{node_port}")
+    return _check(f"Exercise 4: the talk's port {node_port}", reqs, _first_hint(reqs, hints))
+
+
+def _resolve_fencepost(value: Any, replicas: int, round_up: bool) -> int | None:
+    """``intstr.GetScaledValueFromIntOrPercent`` (kubernetes.md §1.2)."""
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.endswith("%") and value[:-1].isdigit():
+        scaled = int(value[:-1]) * replicas
+        return -(-scaled // 100) if round_up else scaled // 100
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    return None
+
+
+def check_chapter05(
+    lab: Any,
+    image: str = "nginx:1.12",
+    replicas: int = 10,
+    max_surge: int = 2,
+    max_unavailable: int = 0,
+    deployment: str = "test-web-deployment",
+    namespace: str = "default",
+    server: str = "nginx/1.12.2",
+) -> CheckResult:
+    """Exercise 5: roll to ``image`` without ever dropping below ``replicas`` available pods
+    (maxUnavailable 0, maxSurge 2), and watch the new version answer."""
+    api = _api(lab)
+    state = deployment_state(lab, deployment, namespace)
+    reqs, hints = _deployment_requirements(
+        state, replicas, image, container="test-web",
+        create_hint="kubectl apply -f test-web-deployment.yaml",
+        image_hint=f"change image: to {image} in your manifest and kubectl apply it")
+    if not state.exists:
+        return _check("Exercise 5: a rollout without losing capacity", reqs,
+                      _first_hint(reqs, hints))
+    dep = api.try_get(_DEPLOYMENT, namespace, deployment) or {}
+    strategy = (dep.get("spec") or {}).get("strategy") or {}
+    ru = strategy.get("rollingUpdate") or {}
+    surge = _resolve_fencepost(ru.get("maxSurge"), replicas, True)
+    unavailable = _resolve_fencepost(ru.get("maxUnavailable"), replicas, False)
+    text = f"strategy RollingUpdate with maxSurge {max_surge} and maxUnavailable " \
+           f"{max_unavailable}"
+    ok = (strategy.get("type") == "RollingUpdate" and surge == max_surge
+          and unavailable == max_unavailable)
+    reqs.insert(1, Requirement(ok, text, "" if ok else (
+        f"{strategy.get('type')} maxSurge {ru.get('maxSurge')} maxUnavailable "
+        f"{ru.get('maxUnavailable')}")))
+    hints[text] = ("set spec.strategy.rollingUpdate in your copy of the manifest (%%apply) "
+                   "before or together with the new image")
+    # When did the rollout to `image` start? The creation of the ReplicaSet that runs it.
+    new_rs = [rs for rs in api.list(_REPLICA_SET, namespace)
+              if any(r.get("name") == deployment for r in _meta(rs).get("ownerReferences") or ())
+              and [c.get("image") for c in rs["spec"]["template"]["spec"]["containers"]]
+              == [image]]
+    text = f"during the rollout to {image}, at least {replicas} pods were available at " \
+           "every moment"
+    if not new_rs:
+        reqs.append(Requirement(False, text, f"no ReplicaSet runs {image} yet"))
+    else:
+        start = min((_created_at(lab, "ReplicaSet", namespace, _meta(rs)["name"]) or 0)
+                    for rs in new_rs)
+        seen = [(r.time, int(r.detail.get("available") or 0))
+                for r in lab.trace.select(kind="Deployment", namespace=namespace,
+                                          name=deployment, start=start)
+                if r.action in ("update", "update-status") and "available" in r.detail]
+        low = min(seen, key=lambda s: s[1]) if seen else None
+        ok = low is None or low[1] >= replicas
+        reqs.append(Requirement(ok, text, "" if ok or low is None else
+                                f"only {low[1]} available {(low[0] - start) / 1e9:.1f} s "
+                                "after the rollout began"))
+    hints[text] = ("with maxUnavailable 0 the controller removes an old pod only after a new "
+                   "one is available; set the strategy first, then change the image")
+    text = f"your curl loop saw {server} answer"
+    seen_new = any(r.client == "workstation" and r.server == server for r in _log_rows(lab))
+    reqs.append(Requirement(seen_new, text, "" if seen_new else
+                            f"no response with Server: {server} from the workstation"))
+    hints[text] = ("run the talk's loop with grep -i: while sleep 0.2;do curl -s -I "
+                   "http://ms.iirii.com:30044 | grep -i server;done")
+    return _check("Exercise 5: a rollout without losing capacity", reqs,
+                  _first_hint(reqs, hints))
+
+
+def _owned_replica_sets(lab: Any, deployment: str, namespace: str) -> list[Obj]:
+    return [rs for rs in _api(lab).list(_REPLICA_SET, namespace)
+            if any(r.get("controller") and r.get("name") == deployment
+                   for r in _meta(rs).get("ownerReferences") or ())]
+
+
+def _rs_revision(rs: Obj) -> int:
+    try:
+        return int((_meta(rs).get("annotations") or {}).get(_REVISION, "0"))
+    except ValueError:
+        return 0
+
+
+def check_chapter06(
+    lab: Any,
+    image: str = "nginx:1.10",
+    replicas: int = 10,
+    deployment: str = "test-web-deployment",
+    namespace: str = "default",
+) -> CheckResult:
+    """Exercise 6: ``image`` is back through ``kubectl rollout undo --to-revision``: its old
+    ReplicaSet re-used under the newest revision number, the rollout complete."""
+    state = deployment_state(lab, deployment, namespace)
+    reqs, hints = _deployment_requirements(
+        state, replicas, image, container="test-web",
+        create_hint="kubectl apply -f test-web-deployment.yaml",
+        image_hint=("find the revision that runs it with kubectl rollout history deployment "
+                    f"{deployment} --revision=N, then kubectl rollout undo deployment "
+                    f"{deployment} --to-revision=N"))
+    if not state.exists:
+        return _check("Exercise 6: roll back to a chosen revision", reqs,
+                      _first_hint(reqs, hints))
+    sets = _owned_replica_sets(lab, deployment, namespace)
+    runs = [rs for rs in sets
+            if [c.get("image") for c in rs["spec"]["template"]["spec"]["containers"]]
+            == [image]]
+    newest = max(sets, key=_rs_revision) if sets else None
+    text = f"the ReplicaSet running {image} holds the newest revision"
+    ok = bool(runs) and newest is not None and newest in runs
+    reqs.append(Requirement(ok, text, "" if ok else (
+        f"no ReplicaSet runs {image}" if not runs else
+        f"revision {_rs_revision(newest) if newest else '?'} is "
+        f"{_meta(newest)['name'] if newest else '?'}, {image} is at revision "
+        f"{_rs_revision(runs[0])}")))
+    hints[text] = f"kubectl rollout undo deployment {deployment} --to-revision=N"
+    text = (f"it was re-used, not re-created: only one ReplicaSet runs {image} and it "
+            "remembers its earlier revision numbers")
+    history = (_meta(runs[0]).get("annotations") or {}).get(_REVISION_HISTORY, "") if runs \
+        else ""
+    ok = len(runs) == 1 and bool(history)
+    reqs.append(Requirement(ok, text, "" if ok else (
+        f"{len(runs)} ReplicaSets run {image}" if len(runs) != 1 else
+        f"{_meta(runs[0])['name']} has no {_REVISION_HISTORY} annotation: it never came "
+        "back")))
+    hints[text] = ("a rollback re-activates the old ReplicaSet and moves its old number to "
+                   f"the {_REVISION_HISTORY} annotation (kubernetes.md §1.9)")
+    return _check("Exercise 6: roll back to a chosen revision", reqs, _first_hint(reqs, hints))
+
+
+def check_chapter07(
+    lab: Any,
+    within: int = 6,
+    deployment: str = "test-web-deployment",
+    container: str = "nginx",
+    namespace: str = "default",
+) -> CheckResult:
+    """Exercise 7: a liveness probe that restarts a broken container within ``within``
+    seconds (periodSeconds × failureThreshold), rolled out, seen to work, and healthy now."""
+    api = _api(lab)
+    reqs: list[Requirement] = []
+    hints: dict[str, str] = {}
+
+    def add(ok: bool, text: str, found: str, hint: str) -> None:
+        reqs.append(Requirement(ok, text, "" if ok else found))
+        hints[text] = hint
+
+    dep = api.try_get(_DEPLOYMENT, namespace, deployment)
+    add(dep is not None, f"deployment/{deployment} exists", f'no Deployment named '
+        f'"{deployment}"', "kubectl apply -f test-web-health.yaml")
+    if dep is None:
+        return _check("Exercise 7: a faster liveness probe", reqs, _first_hint(reqs, hints))
+    containers = dep["spec"]["template"]["spec"].get("containers") or []
+    probe = next((c.get("livenessProbe") for c in containers if c.get("name") == container),
+                 None) or {}
+    period = int(probe.get("periodSeconds", 10))
+    threshold = int(probe.get("failureThreshold", 3))
+    add(bool(probe) and period * threshold <= within,
+        f"its liveness probe gives up within {within} s (periodSeconds × failureThreshold)",
+        f"periodSeconds {period} × failureThreshold {threshold} = {period * threshold} s"
+        if probe else "no livenessProbe", "set the probe with the widget's sliders and "
+        "'apply probe settings', or edit livenessProbe in a copy of test-web-health.yaml")
+    state = deployment_state(lab, deployment, namespace)
+    done = (state.observed_generation >= state.generation and state.updated == state.replicas
+            and state.available == state.replicas)
+    add(done, "the new pod template is rolled out", state.kubectl_line(),
+        f"kubectl rollout status deployment {deployment}")
+    current = [p for p in deployment_pods(lab, dep)
+               if not _meta(p).get("deletionTimestamp")]
+    # Pods whose ReplicaSet's template already has a fast enough liveness probe.
+    fast = set()
+    for rs in _owned_replica_sets(lab, deployment, namespace):
+        probe_rs = next((c.get("livenessProbe") for c in rs["spec"]["template"]["spec"].get(
+            "containers") or () if c.get("name") == container), None) or {}
+        if probe_rs and (int(probe_rs.get("periodSeconds", 10))
+                         * int(probe_rs.get("failureThreshold", 3))) <= within:
+            fast.add((_meta(rs).get("labels") or {}).get("pod-template-hash"))
+    killed = {e["involvedObject"].get("name") for e in api.list(_EVENT, namespace)
+              if e.get("reason") == "Killing" and "failed liveness probe" in e.get(
+                  "message", "")}
+    seen = [p for p in current
+            if (_meta(p).get("labels") or {}).get("pod-template-hash") in fast
+            and _meta(p)["name"] in killed
+            and any(int(c.get("restartCount") or 0) > 0
+                    for c in (p.get("status") or {}).get("containerStatuses") or ())]
+    add(bool(seen), f"a pod with the {within} s probe was restarted by its liveness probe",
+        "no pod with such a probe has been restarted by it yet",
+        "pick a pod in the widget and press 'break the app' (kubectl exec POD -- touch "
+        f"/tmp/broken), then let {within + 5} seconds pass")
+    unready = [f"{_meta(p)['name']} ({pod_status(p)})" for p in current if not pod_ready(p)]
+    add(not unready and bool(current), f"every pod of deployment/{deployment} is Ready again",
+        ", ".join(unready) or "no pods", "a restarted container gets a fresh filesystem "
+        "(no /tmp/broken): let a few seconds pass")
+    return _check("Exercise 7: a faster liveness probe", reqs, _first_hint(reqs, hints))
+
+
+def check_chapter08(
+    lab: Any,
+    host: str = "api.iirii.com",
+    service: str = "httpbin",
+    port: int = 8000,
+    path: str = "/get",
+    namespace: str = "default",
+) -> CheckResult:
+    """Exercise 8: an Ingress rule sends ``Host: host`` to ``service:port`` through
+    Traefik."""
+    from .charts import match_route
+
+    api = _api(lab)
+    reqs: list[Requirement] = []
+    hints: dict[str, str] = {}
+
+    def add(ok: bool, text: str, found: str, hint: str) -> None:
+        reqs.append(Requirement(ok, text, "" if ok else found))
+        hints[text] = hint
+
+    ingresses = api.list(_INGRESS, namespace)
+    mine = [i for i in ingresses for r in (i.get("spec") or {}).get("rules") or ()
+            if r.get("host") == host]
+    hosts = sorted({r.get("host") or "*" for i in ingresses
+                    for r in (i.get("spec") or {}).get("rules") or ()})
+    add(bool(mine), f"an Ingress in {namespace} has a rule for host {host}",
+        f"hosts with rules: {', '.join(hosts) or 'none'}",
+        f"add a rule with host: {host} (httpbin-ingress.yaml is a model) in a %%apply cell")
+    if not mine:
+        return _check(f"Exercise 8: {host} through Traefik", reqs, _first_hint(reqs, hints))
+    backends = [(p.get("backend") or {}).get("service") or {}
+                for i in mine for r in (i.get("spec") or {}).get("rules") or ()
+                if r.get("host") == host for p in (r.get("http") or {}).get("paths") or ()]
+    ok = any(b.get("name") == service and (b.get("port") or {}).get("number") == port
+             for b in backends)
+    named = []
+    for b in backends:
+        p = b.get("port") or {}
+        named.append(f"{b.get('name')}:{p.get('number') or p.get('name')}")
+    add(ok, f"the rule's backend is service {service} port {port}",
+        ", ".join(named) or "no backend",
+        f"backend: service: name: {service}, port: number: {port} (the Service's port, not "
+        "the container's)")
+    addressed = [i for i in mine if ((i.get("status") or {}).get("loadBalancer") or {}).get(
+        "ingress")]
+    add(bool(addressed), "Traefik serves it: kubectl get ingress shows an ADDRESS",
+        "no ADDRESS yet", "ingressClassName: traefik, and let a second pass for Traefik to "
+        "write the status")
+    route = match_route(lab, host, path)
+    add(route is not None and route.service == f"{namespace}/{service}",
+        f"Traefik routes {host}{path} to {service}",
+        f"it goes to {route.backend}" if route else "no router matches (404 page not found)",
+        "check the path and pathType of your rule (Prefix / matches everything)")
+    return _check(f"Exercise 8: {host} through Traefik", reqs, _first_hint(reqs, hints))

@@ -359,9 +359,11 @@ def node_row(node: Obj, now: int) -> list[str]:
 # ----------------------------------------------------------------------------------- events
 
 def event_source(event: Obj) -> str:
-    """``formatEventSource``: component (or reportingController), then ``, host``."""
+    """``formatEventSource``: component (or reportingController), then ``, host``.
+
+    Go's ``Event.ReportingController`` is serialized as ``reportingComponent`` in core/v1."""
     source = event.get("source") or {}
-    component = source.get("component") or event.get("reportingController") or ""
+    component = source.get("component") or event.get("reportingComponent") or ""
     instance = source.get("host") or event.get("reportingInstance") or ""
     return f"{component}, {instance}" if instance else str(component)
 

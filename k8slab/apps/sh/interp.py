@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import random
 import re
+from collections import ChainMap
 from collections.abc import Generator, Mapping
 from typing import Any
 
@@ -277,6 +278,8 @@ class Interp:
         self.cond = 0
         self.locals: list[dict[str, str | None]] = []
         self.cmdsub_status: int | None = None
+        # Inside a job started with `&`: the terminal's Ctrl-C never reaches it.
+        self.background = False
 
     def child(self, fds: dict[int, Any] | None = None) -> Interp:
         """A subshell: a copy of the state, so its changes do not leak back."""
@@ -286,6 +289,7 @@ class Interp:
         sub.loop_depth = self.loop_depth
         sub.unbounded = self.unbounded
         sub.func_depth = self.func_depth
+        sub.background = self.background
         return sub
 
     # ------------------------------------------------------------------ messages
@@ -438,6 +442,7 @@ class Interp:
         fds = dict(self.fds)
         fds[0] = Input("")
         sub = self.child(fds)
+        sub.background = True
         pid = self.state.next_pid
         self.state.next_pid += 1
         self.state.last_bg = pid
@@ -592,6 +597,10 @@ class Interp:
         if name in _BASH_BUILTIN_COMMANDS and self.shell.bash:
             # bash runs these as builtins: their errors carry the shell's prefix.
             extra = {**extra, "builtin_prefix": self.prefix()}
+        if self.background:
+            # Tools that stop at the line's deadline (Ctrl-C) see that it cannot reach them;
+            # the live view keeps later lines' deadlines visible.
+            extra = ChainMap({"background": True}, extra)  # type: ignore[assignment]
         cctx = ExecContext(self.fds[0].rest(), out.stream, self.fds[2].stream, env, state.cwd,
                            ctx.fs, ctx.loop, ctx.host, out.tty, extra)
         return (yield from self.drive(cmd(cctx, argv)))

@@ -325,6 +325,7 @@ def _load_commands() -> None:
         get,
         label,
         logs,
+        port_forward,
         rollout,
         run,
         scale,

@@ -7,16 +7,21 @@ block: consecutive lines with a tab share one width, and any line without a tab 
 This module reproduces the describers the course meets, field by field:
 
 Pod, Deployment, ReplicaSet, DaemonSet, StatefulSet, Job, CronJob, HorizontalPodAutoscaler,
-Node, Namespace, Service, Endpoints, EndpointSlice, ConfigMap, Secret, ServiceAccount,
-ResourceQuota, LimitRange; any other kind gets the generic (unstructured) describer.
+Node, Namespace, Service, Endpoints, EndpointSlice, Ingress, IngressClass, ConfigMap, Secret,
+ServiceAccount, ResourceQuota, LimitRange; any other kind gets the generic (unstructured)
+describer.
 Details that matter: ``CreationTimestamp`` in RFC 1123 with numeric zone,
 ``Terminating (lasts <invalid>)`` while a pod's grace period runs, the 1.37 probe line
 ``http-get http://:8080/healthz delay=0s timeout=1s period=10s successThreshold=1
 failureThreshold=3``, ``Controlled By:  ReplicaSet/x``, ``QoS Class``,
 tolerations ``node.kubernetes.io/not-ready:NoExecute op=Exists for 300s``, the Deployment
 ``Replicas:`` and ``RollingUpdateStrategy`` lines with ``OldReplicaSets``/``NewReplicaSet``, a
-Node's ``Allocated resources`` percentages, and the ``Events:`` table (``Type Reason Age From
-Message``, ``12s (x3 over 2m)``, ``Events:  <none>``).
+Node's ``Allocated resources`` percentages, an Ingress's ``Rules`` with each backend's ready
+endpoints (``web:80 (10.244.1.5:80,10.244.2.7:80)``, ``<error: services "x" not found>``), and
+the ``Events:`` table (``Type Reason Age From Message``, ``12s (x3 over 2m)``,
+``Events:  <none>``; events written through events.k8s.io — the scheduler's — have no
+``source`` and show their ``reportingComponent``, aged and sorted by ``eventTime`` /
+``series.lastObservedTime``).
 
 Interface::
 
@@ -68,6 +73,7 @@ ENDPOINTSLICE = by_gvk("discovery.k8s.io/v1", "EndpointSlice")
 SECRET = by_gvk("v1", "Secret")
 RESOURCEQUOTA = by_gvk("v1", "ResourceQuota")
 LIMITRANGE = by_gvk("v1", "LimitRange")
+SERVICE = by_gvk("v1", "Service")
 
 _INVOLVED_INDEX = "involved"
 _LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
@@ -284,7 +290,9 @@ def describe_events(events: list[Obj], w: PrefixWriter, now: int) -> None:
             interval = f"{_since(ev.get('lastTimestamp'), now)} (x{count} over {first})"
         else:
             interval = first
-        source = (ev.get("source") or {}).get("component") or ev.get("reportingController") or ""
+        # Go's ``Event.ReportingController`` is ``reportingComponent`` in core/v1 JSON: events
+        # written through events.k8s.io (the scheduler's) only have that one.
+        source = (ev.get("source") or {}).get("component") or ev.get("reportingComponent") or ""
         w.write(1, f"{ev.get('type', '')}\t{ev.get('reason', '')}\t{interval}\t{source}\t"
                    f"{str(ev.get('message', '')).strip()}\n")
 
@@ -1434,6 +1442,8 @@ def _describe_service(api: Any, svc: Obj, now: int) -> str:
         w.write(0, f"Port:\t{name}\t{sp.get('port', 0)}/{proto}\n")
         target = sp.get("targetPort")
         w.write(0, f"TargetPort:\t{target if target is not None else 0}/{proto}\n")
+        if sp.get("appProtocol") is not None:
+            w.write(0, f"AppProtocol:\t{sp['appProtocol']}\n")
         if sp.get("nodePort"):
             w.write(0, f"NodePort:\t{name}\t{sp['nodePort']}/{proto}\n")
         w.write(0, f"Endpoints:\t{format_endpoint_slices(slices, {sp.get('name', '')})}\n")
@@ -1447,6 +1457,8 @@ def _describe_service(api: Any, svc: Obj, now: int) -> str:
     if spec.get("loadBalancerSourceRanges"):
         w.write(0, "LoadBalancer Source Ranges:\t"
                    f"{','.join(spec['loadBalancerSourceRanges'])}\n")
+    if spec.get("trafficDistribution") is not None:
+        w.write(0, f"Traffic Distribution:\t{spec['trafficDistribution']}\n")
     describe_events(_object_events(api, svc, "Service"), w, now)
     return w.getvalue()
 
@@ -1515,6 +1527,112 @@ def _describe_endpoint_slice(api: Any, es: Obj, now: int) -> str:
             zone = ep.get("zone")
             w.write(2, f"Zone:\t{'<unset>' if zone is None else zone}\n")
     describe_events(_object_events(api, es, "EndpointSlice"), w, now)
+    return w.getvalue()
+
+
+def _service_backend_string(backend: Obj) -> str:
+    """describe.go ``serviceBackendStringer``: ``name:port`` (the port's number, else name)."""
+    port = backend.get("port") or {}
+    number = port.get("number") or 0
+    return f"{backend.get('name', '')}:{number if number else port.get('name', '')}"
+
+
+def _describe_ingress_backend(api: Any, ns: str, backend: Obj) -> str:
+    """``IngressDescriber.describeBackendV1``: ``svc:80 (10.244.1.5:80,…)`` with the ready
+    endpoints of the Service port the backend names, or the resource backend."""
+    svc_backend = backend.get("service")
+    if svc_backend is not None:
+        assert ENDPOINTSLICE is not None and SERVICE is not None
+        sb = _service_backend_string(svc_backend)
+        name = svc_backend.get("name", "")
+        slices = api.list(ENDPOINTSLICE, ns,
+                          selector=parse(f"kubernetes.io/service-name={name}"))
+        svc = api.try_get(SERVICE, ns, name)
+        if svc is None:
+            return f'{sb} (<error: services "{name}" not found>)'
+        port = svc_backend.get("port") or {}
+        number, port_name = port.get("number") or 0, port.get("name") or ""
+        sp_name = ""
+        # The last Service port that matches wins, as in the Go loop.
+        for sp in (svc.get("spec") or {}).get("ports") or []:
+            if (number and number == sp.get("port")) or (
+                    port_name and port_name == sp.get("name", "")):
+                sp_name = sp.get("name", "")
+        return f"{sb} ({format_endpoint_slices(slices, {sp_name})})"
+    resource = backend.get("resource")
+    if resource is not None:
+        group = resource.get("apiGroup")
+        return (f"APIGroup: {'<none>' if group is None else group}, "
+                f"Kind: {resource.get('kind', '')}, Name: {resource.get('name', '')}")
+    return ""
+
+
+def ingress_address(ing: Obj) -> str:
+    """``ingressLoadBalancerStatusStringerV1(status, wide=true)``: sorted unique addresses."""
+    found: set[str] = set()
+    for entry in ((ing.get("status") or {}).get("loadBalancer") or {}).get("ingress") or []:
+        if entry.get("ip"):
+            found.add(str(entry["ip"]))
+        elif entry.get("hostname"):
+            found.add(str(entry["hostname"]))
+    return ",".join(sorted(found))
+
+
+def _describe_ingress(api: Any, ing: Obj, now: int) -> str:
+    w = PrefixWriter()
+    meta, spec = _meta(ing), ing.get("spec") or {}
+    ns = meta.get("namespace", "")
+    w.write(0, f"Name:\t{meta.get('name', '')}\n")
+    print_labels_multiline(w, "Labels", meta.get("labels"))
+    w.write(0, f"Namespace:\t{ns}\n")
+    w.write(0, f"Address:\t{ingress_address(ing)}\n")
+    class_name = spec.get("ingressClassName")
+    w.write(0, f"Ingress Class:\t{'<none>' if class_name is None else class_name}\n")
+    default = spec.get("defaultBackend")
+    default_text = "<default>" if default is None else _describe_ingress_backend(api, ns, default)
+    w.write(0, f"Default backend:\t{default_text}\n")
+    if spec.get("tls"):
+        w.write(0, "TLS:\n")
+        for tls in spec["tls"]:
+            hosts = ",".join(tls.get("hosts") or [])
+            if not tls.get("secretName"):
+                w.write(1, f"SNI routes {hosts}\n")
+            else:
+                w.write(1, f"{tls['secretName']} terminates {hosts}\n")
+    w.write(0, "Rules:\n  Host\tPath\tBackends\n")
+    w.write(1, "----\t----\t--------\n")
+    count = 0
+    for rule in spec.get("rules") or []:
+        http = rule.get("http")
+        if http is None:
+            continue
+        count += 1
+        w.write(1, f"{rule.get('host') or '*'}\t\n")
+        for path in http.get("paths") or []:
+            w.write(2, f"\t{path.get('path', '')} \t"
+                       f"{_describe_ingress_backend(api, ns, path.get('backend') or {})}\n")
+    if count == 0:
+        w.write(1, f"*\t*\t{default_text}\n")
+    print_annotations_multiline(w, "Annotations", meta.get("annotations"))
+    describe_events(_object_events(api, ing, "Ingress"), w, now)
+    return w.getvalue()
+
+
+def _describe_ingress_class(api: Any, ic: Obj, now: int) -> str:
+    w = PrefixWriter()
+    meta, spec = _meta(ic), ic.get("spec") or {}
+    w.write(0, f"Name:\t{meta.get('name', '')}\n")
+    print_labels_multiline(w, "Labels", meta.get("labels"))
+    print_annotations_multiline(w, "Annotations", meta.get("annotations"))
+    w.write(0, f"Controller:\t{spec.get('controller', '')}\n")
+    params = spec.get("parameters")
+    if params is not None:
+        w.write(0, "Parameters:\n")
+        if params.get("apiGroup") is not None:
+            w.write(1, f"APIGroup:\t{params['apiGroup']}\n")
+        w.write(1, f"Kind:\t{params.get('kind', '')}\n")
+        w.write(1, f"Name:\t{params.get('name', '')}\n")
+    describe_events(_object_events(api, ic, "IngressClass"), w, now)
     return w.getvalue()
 
 
@@ -1816,6 +1934,8 @@ _DESCRIBERS: dict[tuple[str, str], Callable[[Any, Obj, int], str]] = {
     ("batch", "Job"): _describe_job,
     ("batch", "CronJob"): _describe_cron_job,
     ("discovery.k8s.io", "EndpointSlice"): _describe_endpoint_slice,
+    ("networking.k8s.io", "Ingress"): _describe_ingress,
+    ("networking.k8s.io", "IngressClass"): _describe_ingress_class,
     ("autoscaling", "HorizontalPodAutoscaler"): _describe_hpa,
 }
 

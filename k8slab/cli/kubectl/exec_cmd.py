@@ -5,7 +5,15 @@ resolves to its most active pod (``AttachablePodForObject``); without ``-c`` the
 container is used (``Defaulted container "a" out of: …`` when there are several). The command
 runs in the container through its node's kubelet (``Kubelet.exec``), with the container's
 filesystem and environment; its exit status becomes kubectl's, after
-``command terminated with exit code N`` on stderr. ``-t`` without a terminal prints
+``command terminated with exit code N`` on stderr (``errorDecoderV4``'s ``CodeExitError``).
+A command that cannot start (``exec: "foo": executable file not found in $PATH``) is the
+streaming server's InternalError status, which client-go turns into a plain error:
+``error: Internal error occurred: error executing command in container: failed to exec in
+container: failed to start exec "<id>": OCI runtime exec failed: …: unknown``, exit 1
+(``client-go/tools/remotecommand/v4.go``, ``kubelet/pkg/cri/streaming/remotecommand/exec.go``);
+a container that is not running gives ``error: unable to upgrade connection: container not
+found ("x")``; a powered-off node ``Error from server: error dialing backend: dial tcp
+<node IP>:10250: connect: no route to host``. ``-t`` without a terminal prints
 ``Unable to use a TTY - input is not a terminal or the right kind of file``. The old form
 without ``--`` is refused as by kubectl 1.37. A command still running at the workstation's
 deadline is stopped like Ctrl-C (exit 130).
@@ -17,6 +25,7 @@ from collections.abc import Generator
 from typing import Any
 
 from ...api import errors as api_errors
+from ...network.model import ARP_TIMEOUT
 from ...sim.process import Sleep, WaitFor
 from .cmd import Invocation, command
 from .errors import ExitError, KubectlError, usage_error
@@ -53,6 +62,22 @@ def drive_until(proc: Any, deadline: int, loop: Any) -> Generator[Any, Any, int 
                 value = yield effect
         else:  # pragma: no cover - unknown effects are passed through
             value = yield effect
+
+
+def _stream_error(err: api_errors.StatusError) -> Exception:
+    """What kubectl makes of a failure the kubelet reports once the connection is upgraded.
+
+    The streaming server writes ``NewInternalError("error executing command in container:
+    …")`` on the error stream; client-go's ``errorDecoderV4`` turns any Failure status that is
+    not ``NonZeroExitCode`` into a plain ``errors.New(status.Message)``, so ``CheckErr`` prints
+    ``error: Internal error occurred: …`` (exit 1), not ``Error from server (InternalError)``.
+    A refused upgrade (``container not found``) is a plain error of the SPDY dialer too."""
+    text = err.message
+    if (err.reason == "InternalError" and text.startswith(
+            "Internal error occurred: error executing command in container")) or text.startswith(
+            "unable to upgrade connection: "):
+        return KubectlError(text)
+    return err
 
 
 @command("exec")
@@ -104,13 +129,24 @@ def run_exec(inv: Invocation) -> Generator[Any, Any, int]:
         raise api_errors.bad_request(
             f"pod {pod['metadata']['name']} does not have a host assigned")
     factory.request()
+    if not kubelet.running:
+        # The apiserver's upgrade proxy cannot reach the kubelet: its error responder writes a
+        # Status without a reason, which the SPDY fallback decodes.
+        yield from factory.settle()
+        yield Sleep(ARP_TIMEOUT)
+        raise api_errors.StatusError(
+            500, "", f"error dialing backend: dial tcp {kubelet.node.ip}:10250: connect: no "
+                     "route to host")
     from dataclasses import replace
 
     stdin = inv.ctx.stdin if flags.get("stdin") else ""
     ctx = replace(inv.ctx, stdin=stdin, tty=False)
     assert POD is not None
-    proc = kubelet.exec(pod["metadata"].get("namespace", "default"), pod["metadata"]["name"],
-                        container, list(argv), ctx)
+    try:
+        proc = kubelet.exec(pod["metadata"].get("namespace", "default"),
+                            pod["metadata"]["name"], container, list(argv), ctx)
+    except api_errors.StatusError as err:
+        raise _stream_error(err) from None
     yield from factory.settle()
     code = yield from drive_until(proc, factory.deadline(), inv.ctx.loop)
     if code is None:
