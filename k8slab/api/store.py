@@ -42,6 +42,13 @@ __all__ = ["ADDED", "DELETED", "MODIFIED", "APIServer", "Watch", "admission_scop
 Obj = dict[str, Any]
 ADDED, MODIFIED, DELETED = "ADDED", "MODIFIED", "DELETED"
 
+# Deprecated APIs the apiserver warns about on every request (``Warning:`` headers; the
+# deprecation info of ``k8s.io/kubernetes/pkg/registry``, kubernetes.md §7).
+DEPRECATED: dict[tuple[str, str, str], str] = {
+    ("", "v1", "Endpoints"):
+        "v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice",
+}
+
 # Admission plugin signatures: mutate(obj, operation, old) / validate(obj, operation, old).
 Admission = Callable[[Obj, str, "Obj | None"], None]
 # (kinds as (group, kind) or None for all, operations or None for all, namespaced kinds only)
@@ -155,6 +162,10 @@ class APIServer:
         self.digests: dict[str, Callable[[Obj], dict[str, Any]]] = {}
         # apiserver flags and cluster facts strategies need (service CIDR, node port range…)
         self.options: dict[str, Any] = {}
+        # Where the current client wants the apiserver's ``Warning:`` response headers (set by
+        # kubectl around its own requests; components ignore warnings, as client-go's default
+        # handler only logs them).
+        self.warning_sink: Callable[[str], None] | None = None
 
     # ------------------------------------------------------------------ reads
 
@@ -173,6 +184,8 @@ class APIServer:
         return obj
 
     def try_get(self, kind: Kind, namespace: str, name: str) -> Obj | None:
+        if self.warning_sink is not None:
+            self._warn(kind)
         ns = namespace if kind.namespaced else ""
         return self._data.get(kind, {}).get(ns, {}).get(name)
 
@@ -184,6 +197,8 @@ class APIServer:
         fields: list[tuple[str, str, str]] | None = None,
     ) -> list[Obj]:
         """Objects of ``kind`` in etcd key order; ``namespace=None`` means all namespaces."""
+        if self.warning_sink is not None:
+            self._warn(kind)
         by_ns = self._data.get(kind, {})
         if kind.namespaced and namespace is not None:
             spaces = [namespace] if namespace in by_ns else []
@@ -207,6 +222,11 @@ class APIServer:
         if namespace is not None:
             return list(by_ns.get(namespace if kind.namespaced else "", {}).values())
         return [o for objs in by_ns.values() for o in objs.values()]
+
+    def _warn(self, kind: Kind) -> None:
+        text = DEPRECATED.get((kind.group, kind.version, kind.kind))
+        if text is not None and self.warning_sink is not None:
+            self.warning_sink(text)
 
     def count(self, kind: Kind) -> int:
         return sum(len(v) for v in self._data.get(kind, {}).values())
@@ -350,6 +370,8 @@ class APIServer:
         if not trusted:
             obj = copy.deepcopy(obj)
         kind = self.kind_of(obj) if trusted else self.decode(obj)
+        if self.warning_sink is not None:
+            self._warn(kind)
         strategy = strategy_for(kind.group, kind.kind)
         obj = dict(obj)
         meta = dict(obj.get("metadata") or {})

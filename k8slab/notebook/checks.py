@@ -7,6 +7,11 @@ requirement on its own line, the first wrong one explained with the value found,
 the next command to try. Results are plain text built from cluster state only, so the same lab
 gives the same panel in any process.
 
+Checks of chapters 04–08 also read the network's request log (``cluster.network.log``) where an
+exercise asks the learner to *see* something happen (a request answered through a new node
+port, a curl loop that saw the new nginx version), and Traefik's routers for the ingress
+exercise (:func:`k8slab.notebook.charts.match_route`).
+
 The small "inspection" helpers (:func:`pod_status`, :func:`deployment_state`, :func:`node_rows`)
 are pure functions of the store; the widgets show the same facts with them. ``pod_status``
 follows the STATUS column of ``kubectl get pods`` (``printPod`` in

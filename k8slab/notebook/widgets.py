@@ -19,6 +19,15 @@ control, so a notebook saved without widget state still says what was there.
 
 Node failure uses ``lab.cluster.fail_node(name)`` / ``restore_node(name)``: powering a machine
 off and on is the outside world acting, not a component (docs/architecture.md).
+
+Chapters 04–08 add :class:`TrafficControl` (replicas and a batch of requests through a
+Service), :class:`RolloutControl` (replicas, maxSurge, maxUnavailable, and a rollout watched by
+the talk's curl loop), :class:`RevisionControl` (``rollout undo --to-revision``),
+:class:`HealthControl` (break the app in a pod, fail a node, liveness period and threshold) and
+:class:`IngressControl` (Host and path of requests to Traefik). They run the talk's commands in
+the lab shell (``lab.sh``, or ``lab.workstation.run(..., run_for=...)`` for the never-ending
+loops, docs/lab-shell.md); manifests they generate are written to the workstation's in-memory
+``/tmp`` and applied from there, so a learner can ``cat`` what was applied.
 """
 
 from __future__ import annotations

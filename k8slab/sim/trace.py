@@ -10,7 +10,7 @@ so a 30,000-pod run stays cheap to keep.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, overload
 
 __all__ = ["Record", "Trace"]
 
@@ -35,10 +35,16 @@ class Record(NamedTuple):
 
 
 class Trace:
-    """Append-only list of :class:`Record` with simple filtered views."""
+    """Append-only list of :class:`Record` with simple filtered views.
+
+    Records are kept as plain tuples and handed out as :class:`Record`: the garbage collector
+    stops tracking a plain tuple of strings, ints and plain-valued dicts, but never a tuple
+    subclass, and a 30,000-pod run appends half a million of them (every full collection would
+    walk them all).
+    """
 
     def __init__(self) -> None:
-        self._records: list[Record] = []
+        self._records: list[tuple[Any, ...]] = []
 
     def append(
         self,
@@ -50,23 +56,31 @@ class Trace:
         name: str = "",
         detail: dict[str, Any] | None = None,
     ) -> Record:
-        record = Record(len(self._records), time, source, action, kind, namespace, name,
-                        detail or {})
+        record = (len(self._records), time, source, action, kind, namespace, name,
+                  detail or {})
         self._records.append(record)
-        return record
+        return _make(record)
 
     def __len__(self) -> int:
         return len(self._records)
 
     def __iter__(self) -> Iterator[Record]:
-        return iter(self._records)
+        return map(_make, self._records)
 
-    def __getitem__(self, index: int) -> Record:
-        return self._records[index]
+    @overload
+    def __getitem__(self, index: int) -> Record: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Record]: ...
+
+    def __getitem__(self, index: int | slice) -> Record | list[Record]:
+        if isinstance(index, slice):
+            return list(map(_make, self._records[index]))
+        return _make(self._records[index])
 
     def since(self, seq: int) -> list[Record]:
         """Records appended at or after sequence number ``seq``."""
-        return self._records[seq:]
+        return list(map(_make, self._records[seq:]))
 
     def select(
         self,
@@ -82,19 +96,22 @@ class Trace:
         """Records matching every given filter (``source`` matches a prefix)."""
         out = []
         for r in self._records:
-            if kind is not None and r.kind != kind:
+            if kind is not None and r[4] != kind:
                 continue
-            if action is not None and r.action != action:
+            if action is not None and r[3] != action:
                 continue
-            if source is not None and not r.source.startswith(source):
+            if source is not None and not r[2].startswith(source):
                 continue
-            if namespace is not None and r.namespace != namespace:
+            if namespace is not None and r[5] != namespace:
                 continue
-            if name is not None and r.name != name:
+            if name is not None and r[6] != name:
                 continue
-            if start is not None and r.time < start:
+            if start is not None and r[1] < start:
                 continue
-            if end is not None and r.time > end:
+            if end is not None and r[1] > end:
                 continue
-            out.append(r)
+            out.append(_make(r))
         return out
+
+
+_make = Record._make

@@ -14,8 +14,9 @@ bug fails the test.
 from __future__ import annotations
 
 import os
+from typing import Any
 
-from ...sim.process import ExecContext, Proc
+from ...sim.process import ExecContext, Proc, Stream
 from .cmd import execute, register
 
 __all__ = ["kubectl", "register"]
@@ -28,13 +29,44 @@ def _strict() -> bool:
     return "PYTEST_CURRENT_TEST" in os.environ
 
 
+class _Warnings:
+    """client-go's warning handler as kubectl configures it: each distinct ``Warning:``
+    header of the apiserver is printed once per invocation, on stderr."""
+
+    def __init__(self, stderr: Stream) -> None:
+        self.stderr = stderr
+        self.seen: set[str] = set()
+
+    def __call__(self, text: str) -> None:
+        if text not in self.seen:
+            self.seen.add(text)
+            self.stderr.write(f"Warning: {text}\n")
+
+
 def kubectl(ctx: ExecContext, argv: list[str]) -> Proc:
     """Run one kubectl command line."""
+    cluster = getattr(ctx.host, "cluster", None)
+    api = getattr(cluster, "api", None)
+    warnings = _Warnings(ctx.stderr)
+    gen = execute(ctx, list(argv))
+    value: Any = None
     try:
-        code = yield from execute(ctx, list(argv))
+        while True:
+            # The apiserver's warnings reach kubectl only for kubectl's own requests: the
+            # sink is set while kubectl's code runs, not while the cluster moves meanwhile.
+            previous = api.warning_sink if api is not None else None
+            if api is not None:
+                api.warning_sink = warnings
+            try:
+                effect = gen.send(value)
+            except StopIteration as stop:
+                return int(stop.value or 0)
+            finally:
+                if api is not None:
+                    api.warning_sink = previous
+            value = yield effect
     except Exception as exc:
         if _strict():
             raise
         ctx.stderr.write(f"error: {exc}\n")
         return 1
-    return code

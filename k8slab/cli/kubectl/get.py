@@ -218,7 +218,10 @@ def run_get(inv: Invocation) -> Generator[Any, Any, int]:
         for info in infos:
             if info.kind not in kinds:
                 kinds.append(info.kind)
-        show_kind = len(kinds) > 1 or bool(flags.get("show-kind"))
+        # get.go: --show-kind, resource.MultipleTypesRequested(args) (`all`, `node,pod`,
+        # `deploy/x rs/y`) or objects of several kinds found (multipleGVKsRequested).
+        show_kind = (len(kinds) > 1 or bool(flags.get("show-kind"))
+                     or _multiple_types_requested(args))
         if infos:
             inv.out(table_text(inv, _group(infos), wide=fmt == "wide", show_kind=show_kind,
                                namespace_column=all_ns and any(k.namespaced for k in kinds)))
@@ -476,3 +479,23 @@ def raw_rows(
             printed.append(cell.replace("\x1b", "^["))
         lines.append("\t".join(printed))
     return "".join(line + "\n" for line in lines)
+
+
+def _multiple_types_requested(args: list[str]) -> bool:
+    """cli-runtime ``resource.MultipleTypesRequested``: ``all`` anywhere, a ``type1,type2``
+    argument with two distinct types, or ``type/name`` tuples of two distinct types."""
+    resources: list[str] = []
+    for raw in args:
+        parts = raw.split(",")
+        # normalizeMultipleResourcesArgs: `pod/a,svc/b` is two tuples
+        items = parts if "/" in raw and all("/" in p for p in parts) else [raw]
+        for arg in items:
+            if arg == "all":
+                return True
+            if "/" in arg:
+                resource = arg.split("/", 1)[0]
+                if resource not in resources:
+                    resources.append(resource)
+            elif "," in arg and len(dict.fromkeys(arg.split(","))) > 1:
+                return True
+    return len(resources) > 1
