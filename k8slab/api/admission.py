@@ -462,9 +462,9 @@ class _Plugins:
         if not kind.namespaced:
             return
         namespace = _meta(obj).get("namespace", "")
-        quotas = self.api.iter_kind(RESOURCE_QUOTA, namespace)
-        if not quotas:
+        if not self.api.has_objects(RESOURCE_QUOTA, namespace):
             return
+        quotas = self.api.iter_kind(RESOURCE_QUOTA, namespace)
         delta = object_quota_usage(kind, obj)
         if not delta:
             return

@@ -228,6 +228,11 @@ class APIServer:
         if text is not None and self.warning_sink is not None:
             self.warning_sink(text)
 
+    def has_objects(self, kind: Kind, namespace: str) -> bool:
+        """Whether any object of ``kind`` is stored in ``namespace`` (admission's cheap "no
+        LimitRange/ResourceQuota here" test)."""
+        return bool(self._data.get(kind, {}).get(namespace if kind.namespaced else ""))
+
     def count(self, kind: Kind) -> int:
         return sum(len(v) for v in self._data.get(kind, {}).values())
 

@@ -148,6 +148,11 @@ class _TaintQueue:
         return True
 
     def remove(self, name: str) -> None:
+        # Every queued name is in ``known`` (the tainting pass only pops from the queue), so
+        # an unknown name has nothing to filter: the health monitor calls this for every
+        # ready node on every pass.
+        if name not in self.known:
+            return
         self.known.discard(name)
         self.queue = [item for item in self.queue if item[1] != name]
 

@@ -709,10 +709,17 @@ def check_chapter05(
     else:
         start = min((_created_at(lab, "ReplicaSet", namespace, _meta(rs)["name"]) or 0)
                     for rs in new_rs)
-        seen = [(r.time, int(r.detail.get("available") or 0))
-                for r in lab.trace.select(kind="Deployment", namespace=namespace,
-                                          name=deployment, start=start)
-                if r.action in ("update", "update-status") and "available" in r.detail]
+        # From the new ReplicaSet's creation until the Deployment first reports the rollout
+        # done (all updated and available): later dips (a node failure) are another story.
+        seen: list[tuple[int, int]] = []
+        for r in lab.trace.select(kind="Deployment", namespace=namespace, name=deployment,
+                                  start=start):
+            if r.action not in ("update", "update-status") or "available" not in r.detail:
+                continue
+            available = int(r.detail.get("available") or 0)
+            seen.append((r.time, available))
+            if r.detail.get("updated") == available == replicas:
+                break
         low = min(seen, key=lambda s: s[1]) if seen else None
         ok = low is None or low[1] >= replicas
         reqs.append(Requirement(ok, text, "" if ok or low is None else

@@ -30,16 +30,19 @@ def to_datetime(ns: int) -> _dt.datetime:
     return _EPOCH + _dt.timedelta(microseconds=ns // 1000)
 
 
-_LAST_SECOND: list = [None, ""]
+# Formatted seconds: many writes share a second (30,000 pods are created in a few virtual
+# seconds), and status writes repeat older ones (a pod's startTime, a container's startedAt).
+_SECONDS: dict[int, str] = {}
 
 
 def rfc3339(ns: int) -> str:
     second = ns // _NS
-    # Many writes share a second (30,000 pods are created in a few virtual seconds).
-    if _LAST_SECOND[0] != second:
-        _LAST_SECOND[0] = second
-        _LAST_SECOND[1] = to_datetime(second * _NS).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return _LAST_SECOND[1]
+    text = _SECONDS.get(second)
+    if text is None:
+        if len(_SECONDS) >= 65536:
+            _SECONDS.clear()
+        text = _SECONDS[second] = to_datetime(second * _NS).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return text
 
 
 def rfc3339_micro(ns: int) -> str:

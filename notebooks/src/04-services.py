@@ -155,9 +155,10 @@ kubectl get svc,endpoints,endpointslices
 
 # %% [markdown]
 # The Service's selector picks the pods; the **EndpointSlice** controller writes their
-# addresses into an EndpointSlice (and, for old clients, an `Endpoints` object); every node's
-# kube-proxy reads those and programs iptables so that a connection to the cluster IP or the
-# node port goes to one of them.
+# addresses into an EndpointSlice; every node's kube-proxy reads those and programs iptables so
+# that a connection to the cluster IP or the node port goes to one of them. The older
+# `Endpoints` objects are still written for old clients, but the apiserver warns that they are
+# deprecated since 1.33: read EndpointSlices.
 #
 # "测试", *test*. The talk reaches its nodes as `ms.iirii.com` (in the lab, the control-plane
 # node):

@@ -127,10 +127,12 @@ grep -B1 -A5 Probe: test-web-health.yaml
 kubectl apply -f test-web-health.yaml
 sleep 20
 kubectl get pods -l app=test-web-deployment
-kubectl get endpoints test-web-svc
+kubectl get endpointslices -l kubernetes.io/service-name=test-web-svc
 
 # %% [markdown]
-# Break the first pod, and look again three seconds later:
+# The EndpointSlice of `test-web-svc` lists the three pod addresses (`kubectl get endpoints`
+# would show the same, with a warning that v1 Endpoints is deprecated since 1.33). Break the
+# first pod, and look again three seconds later:
 
 # %%
 broken = mark(lab)
@@ -141,7 +143,7 @@ POD=$(kubectl get pods -l app=test-web-deployment -o name | head -1)
 kubectl exec $POD -- touch /tmp/broken
 sleep 3
 kubectl get pods -l app=test-web-deployment
-kubectl get endpoints test-web-svc
+kubectl get endpointslices -l kubernetes.io/service-name=test-web-svc
 for i in $(seq 20); do curl -s -o /dev/null -w '%{http_code} ' http://ms.iirii.com:30044; done; echo
 
 # %% [markdown]
@@ -153,7 +155,7 @@ for i in $(seq 20); do curl -s -o /dev/null -w '%{http_code} ' http://ms.iirii.c
 %%sh
 sleep 15
 kubectl get pods -l app=test-web-deployment
-kubectl get endpoints test-web-svc
+kubectl get endpointslices -l kubernetes.io/service-name=test-web-svc
 
 # %% [markdown]
 # The container was restarted. A new container starts from the image again, without
@@ -199,7 +201,7 @@ health.let_time_pass(60)
 %%sh
 kubectl get nodes
 kubectl get pods -l app=test-web-deployment -o wide
-kubectl get endpoints test-web-svc
+kubectl get endpointslices -l kubernetes.io/service-name=test-web-svc
 
 # %% [markdown]
 # The pod on `t.cs.2` still says `1/1 Running`: that is the last status its kubelet reported,
@@ -216,7 +218,7 @@ health.let_time_pass(30)
 # %%
 %%sh
 kubectl get pods -l app=test-web-deployment -o wide
-kubectl get endpoints test-web-svc
+kubectl get endpointslices -l kubernetes.io/service-name=test-web-svc
 
 # %% [markdown]
 # The pod on `t.cs.2` is back in the Service, with `RESTARTS 1` and a new IP address: the
@@ -225,7 +227,8 @@ kubectl get endpoints test-web-svc
 # back within the pods' 300 s toleration.
 
 # %%
-assert len(lab.kubectl("get endpoints test-web-svc").stdout.split()[-2].split(",")) == 3
+slices = lab.kubectl("get endpointslices -l kubernetes.io/service-name=test-web-svc")
+assert len(slices.stdout.split()[-2].split(",")) == 3
 assert "t.cs.2" in lab.kubectl("get nodes").stdout
 
 # %% [markdown]

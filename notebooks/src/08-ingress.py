@@ -84,7 +84,12 @@ kubectl get ingress
 # %% [markdown]
 # Traefik's Service got `172.16.0.240` from MetalLB (chapter 04), and Traefik wrote that address
 # into the Ingress's status (`--providers.kubernetesingress.ingressendpoint.publishedservice`),
-# so `ADDRESS` is filled now.
+# so `ADDRESS` is filled now. `describe` shows the rules with the pods behind each backend:
+
+# %%
+%kubectl describe ingress test-web
+
+# %% [markdown]
 #
 # Every request to that address reaches Traefik, which reads its `Host` header and path,
 # picks the matching rule and proxies the request **straight to a pod** of the backend Service

@@ -99,6 +99,35 @@ def inclusive_range_error(lo: int, hi: int) -> str:
     return f"must be between {lo} and {hi}, inclusive"
 
 
+_CheckFn = Callable[[str], list[str]]
+
+
+def _remember_valid(check: _CheckFn) -> _CheckFn:
+    """Remember the strings a pure ``Is*`` check accepted.
+
+    Components write the same names, namespaces, label keys and addresses over and over (every
+    status update of 30,000 pods revalidates its metadata); a string found valid stays valid.
+    Only successes are kept, so error messages are always computed afresh.
+    """
+    valid: set[str] = set()
+
+    def remembered(value: str) -> list[str]:
+        if type(value) is str and value in valid:
+            return []
+        errs = check(value)
+        if not errs and type(value) is str:
+            if len(valid) >= 65536:
+                valid.clear()
+            valid.add(value)
+        return errs
+
+    remembered.__name__ = check.__name__
+    remembered.__qualname__ = check.__qualname__
+    remembered.__doc__ = check.__doc__
+    return remembered
+
+
+@_remember_valid
 def is_dns1123_label(value: str) -> list[str]:
     errs = []
     if len(value.encode()) > 63:
@@ -115,6 +144,7 @@ def is_dns1123_label(value: str) -> list[str]:
     return errs
 
 
+@_remember_valid
 def is_dns1123_subdomain(value: str) -> list[str]:
     errs = []
     if len(value.encode()) > 253:
@@ -127,6 +157,7 @@ def is_dns1123_subdomain(value: str) -> list[str]:
     return errs
 
 
+@_remember_valid
 def is_dns1035_label(value: str) -> list[str]:
     errs = []
     if len(value.encode()) > 63:
@@ -143,6 +174,7 @@ _LABEL_KEY_MSG = ("must consist of alphanumeric characters, '-', '_' or '.', and
                   "end with an alphanumeric character")
 
 
+@_remember_valid
 def is_qualified_name(value: str) -> list[str]:
     """``content.IsLabelKey``: ``[prefix/]name`` as used by label and annotation keys."""
     errs: list[str] = []
@@ -169,6 +201,7 @@ def is_qualified_name(value: str) -> list[str]:
     return errs
 
 
+@_remember_valid
 def is_valid_label_value(value: str) -> list[str]:
     """``content.IsLabelValue``."""
     errs = []
@@ -214,6 +247,7 @@ def _has_chdir_prefix(value: str) -> list[str]:
     return []
 
 
+@_remember_valid
 def is_env_var_name(value: str) -> list[str]:
     errs = []
     if not _ENV_VAR_NAME.match(value):
@@ -224,6 +258,7 @@ def is_env_var_name(value: str) -> list[str]:
     return errs + _has_chdir_prefix(value)
 
 
+@_remember_valid
 def is_config_map_key(value: str) -> list[str]:
     errs = []
     if len(value) > 253:
@@ -235,15 +270,23 @@ def is_config_map_key(value: str) -> list[str]:
     return errs + _has_chdir_prefix(value)
 
 
+_VALID_IPS: set[str] = set()
+
+
 def is_valid_ip(path: str, value: str) -> list[FieldError]:
     """``IsValidIP``: a plain IPv4 or IPv6 address (no leading zeros)."""
     import ipaddress
 
+    if value in _VALID_IPS:
+        return []
     try:
         ipaddress.ip_address(value)
     except ValueError:
         return [invalid_value(path, value,
                               "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)")]
+    if len(_VALID_IPS) >= 65536:
+        _VALID_IPS.clear()
+    _VALID_IPS.add(value)
     return []
 
 
@@ -479,13 +522,26 @@ def validate_object_meta(
                 errs.append(invalid_value(f"{path}.namespace", ns, msg))
     elif ns:
         errs.append(forbidden_field(f"{path}.namespace", "not allowed on this type"))
-    errs.extend(validate_nonnegative(meta.get("generation", 0), f"{path}.generation"))
-    errs.extend(_memo(validate_labels, meta.get("labels"), f"{path}.labels"))
-    errs.extend(_memo(validate_annotations, meta.get("annotations"), f"{path}.annotations"))
-    errs.extend(_memo(validate_owner_references, meta.get("ownerReferences"),
-                      f"{path}.ownerReferences"))
-    errs.extend(_memo(validate_finalizers, meta.get("finalizers"), f"{path}.finalizers"))
+    generation = meta.get("generation")
+    if generation:
+        errs.extend(validate_nonnegative(generation, f"{path}.generation"))
+    _meta_maps(meta, path, errs)
     return errs
+
+
+# The four checks of ValidateObjectMeta(Update) that read maps and lists; each accepts a
+# missing or empty value.
+_META_MAPS = (
+    ("labels", validate_labels), ("annotations", validate_annotations),
+    ("ownerReferences", validate_owner_references), ("finalizers", validate_finalizers),
+)
+
+
+def _meta_maps(meta: dict[str, Any], path: str, errs: list[FieldError]) -> None:
+    for key, check in _META_MAPS:
+        value = meta.get(key)
+        if value:
+            errs.extend(_memo(check, value, f"{path}.{key}"))
 
 
 def validate_object_meta_update(
@@ -509,11 +565,7 @@ def validate_object_meta_update(
             value = new.get(key)
             errs.append(invalid_value(f"{path}.{key}", "" if value is None and key in (
                 "name", "namespace", "uid") else value, FIELD_IMMUTABLE_ERROR_MSG))
-    errs.extend(_memo(validate_labels, new.get("labels"), f"{path}.labels"))
-    errs.extend(_memo(validate_annotations, new.get("annotations"), f"{path}.annotations"))
-    errs.extend(_memo(validate_owner_references, new.get("ownerReferences"),
-                      f"{path}.ownerReferences"))
-    errs.extend(_memo(validate_finalizers, new.get("finalizers"), f"{path}.finalizers"))
+    _meta_maps(new, path, errs)
     return errs
 
 
