@@ -335,6 +335,15 @@ for _name in ("bad", "tab", "indent", "flow", "quote", "alias", "bomb", "binary"
                   ""))
 
 
+# kubectl patch: the option checks made before any request (patch.go Complete/Validate)
+CASES += [
+    ("patch-no-patch", ["patch", "deploy", "coredns"], ""),
+    ("patch-bad-type", ["patch", "deploy", "coredns", "-p", "{}", "--type", "foo"], ""),
+    ("patch-and-patch-file", ["patch", "deploy", "coredns", "-p", "{}", "--patch-file", "x"],
+     ""),
+]
+
+
 @pytest.fixture(scope="module")
 def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("oracle")

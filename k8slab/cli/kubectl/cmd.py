@@ -325,6 +325,7 @@ def _load_commands() -> None:
         get,
         label,
         logs,
+        patch_cmd,
         port_forward,
         rollout,
         run,
