@@ -205,18 +205,36 @@ class Server(App):
         self.serving = False
 
     def main(self, ctx: ExecContext, argv: list[str]) -> Proc:
-        from ..sim.process import Sleep
-
         if not self.runs(*self.server_names):
             return (yield from super().main(ctx, argv))
+        return (yield from self.serve(ctx))
+
+    def serve(self, ctx: ExecContext) -> Proc:
+        """The server process: listening ``startup`` after exec, until it is stopped."""
+        from ..sim.process import Sleep
+
         self.serving = True
         self.ready_at = self.container.loop.now + self.startup
-        self.starting(ctx)
-        if self.startup:
-            yield Sleep(self.startup)
-        self.started(ctx)
-        yield Sleep(FOREVER)
+        try:
+            self.starting(ctx)
+            if self.startup:
+                yield Sleep(self.startup)
+            self.started(ctx)
+            yield Sleep(FOREVER)
+        finally:
+            self.serving = False
         return 0
+
+    def adopt(self, ctx: ExecContext, argv: list[str]) -> Proc | None:
+        """The server binary run inside this container while nothing serves in it: the
+        process that binds the ports (``sh -c '…; exec nginx -g "daemon off;"'`` as PID 1,
+        where ``exec`` replaces the shell by the server). None when a server already holds
+        them (the binary then fails as a second instance would)."""
+        if self.serving or self.exited or not argv or (
+                argv[0].rsplit("/", 1)[-1] not in self.server_names):
+            return None
+        self.argv = list(argv)
+        return self.serve(ctx)
 
     @classmethod
     def image_binaries(cls, image: Any) -> Mapping[str, Command]:
@@ -248,7 +266,11 @@ class Server(App):
 
 
 def _server_cli(ctx: ExecContext, argv: list[str]) -> Proc:
-    """A server binary run as a second process (``kubectl exec … etcd --version``): it has
+    """A server binary run from a shell: it serves when nothing serves in its container yet
+    (:meth:`Server.adopt`); as a second process (``kubectl exec … etcd --version``) it has
     nothing to add to the PID 1 already serving and exits 0."""
+    app = getattr(ctx.host, "app", None)
+    proc = app.adopt(ctx, argv) if isinstance(app, Server) else None
+    if proc is not None:
+        return (yield from proc)
     return 0
-    yield  # pragma: no cover

@@ -7,15 +7,17 @@ sleep 600'``. PID 1 is then BusyBox ``ash`` with no signal handlers, so SIGTERM 
 the grace period: exit code 137, ``reason: Error``.
 
 Most applets come from :mod:`k8slab.apps.textutils` (shared with alpine images); the ones that
-need to know the machine they run on — ``hostname``, ``uname``, ``id``, ``whoami``, ``ps`` —
-are here and read it from ``ctx.host`` (the container).
+need to know the machine they run on — ``hostname`` (``-i`` looks the pod IP up), ``uname``,
+``id``, ``whoami``, ``ps`` — are here and read it from ``ctx.host`` (the container). The
+network applets (``nslookup``, ``ping``, ``nc``, ``telnet``, ``wget``) are
+:mod:`k8slab.cli.tools` commands installed through :func:`k8slab.apps.rootfs.register_tool`.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from ..sim.process import Command, ExecContext, Proc
+from ..sim.process import Command, ExecContext, Proc, Sleep
 from .base import App
 
 __all__ = ["BusyBox", "applets"]
@@ -25,10 +27,63 @@ class BusyBox(App):
     """Nothing but PID 1 running whatever ``argv`` names."""
 
 
+def _hosts_entry(ctx: ExecContext, name: str) -> tuple[str, list[str]] | None:
+    """glibc's ``files`` backend for ``gethostbyname``: the first ``/etc/hosts`` line naming
+    ``name`` gives the canonical name (its first name) and the address."""
+    try:
+        text = ctx.fs.read("/etc/hosts").decode("utf-8", "replace")
+    except OSError:
+        return None
+    for line in text.splitlines():
+        words = line.split("#", 1)[0].split()
+        if len(words) >= 2 and ":" not in words[0] and name in words[1:]:
+            return words[1], [words[0]]
+    return None
+
+
 def _hostname(ctx: ExecContext, argv: list[str]) -> Proc:
-    ctx.stdout.write(f"{getattr(ctx.host, 'hostname', 'localhost')}\n")
+    """``hostname [-s|-f|-d|-i]`` (BusyBox ``networking/hostname.c``; net-tools' options are
+    the same): ``-f``/``-d``/``-i`` look the name up (``/etc/hosts``, which the kubelet fills
+    with the pod IP, then DNS) and print the canonical name, its domain part or the address."""
+    name = str(getattr(ctx.host, "hostname", "localhost"))
+    letters = "".join(a[1:] for a in argv[1:] if a.startswith("-") and not a.startswith("--"))
+    longs = {a[2:] for a in argv[1:] if a.startswith("--")}
+    flags = set(letters) | {{"domain": "d", "fqdn": "f", "long": "f", "ip-address": "i",
+                             "short": "s"}.get(o, "") for o in longs}
+    operands = [a for a in argv[1:] if not a.startswith("-")]
+    if flags & {"d", "f", "i"}:
+        entry = _hosts_entry(ctx, name)
+        if entry is None:
+            transport = getattr(ctx.host, "transport", None)
+            client = getattr(transport, "client", None)
+            if client is not None:
+                ips, elapsed, failure = client.resolver.resolve(name)
+                yield Sleep(elapsed)
+                if not failure and ips:
+                    entry = (name, list(ips))
+        if entry is None:
+            ctx.stderr.write(f"hostname: {name}: Unknown host\n")
+            return 1
+        canonical, addresses = entry
+        if "f" in flags:
+            ctx.stdout.write(canonical + "\n")
+        elif "s" in flags:
+            ctx.stdout.write(canonical.split(".", 1)[0] + "\n")
+        elif "d" in flags:
+            if "." in canonical:
+                ctx.stdout.write(canonical.split(".", 1)[1] + "\n")
+        else:
+            ctx.stdout.write(" ".join(addresses) + "\n")
+        return 0
+    if "s" in flags:
+        ctx.stdout.write(name.split(".", 1)[0] + "\n")
+        return 0
+    if operands or "F" in flags:
+        # Setting the name needs CAP_SYS_ADMIN, which containers do not get.
+        ctx.stderr.write("hostname: sethostname: Operation not permitted\n")
+        return 1
+    ctx.stdout.write(f"{name}\n")
     return 0
-    yield  # pragma: no cover
 
 
 def _uname(ctx: ExecContext, argv: list[str]) -> Proc:

@@ -20,7 +20,7 @@ import functools
 from collections.abc import Mapping
 from typing import Any
 
-from ..sim.process import Command, ExecContext, Proc
+from ..sim.process import Command, ExecContext, Proc, spawn
 from ..sim.timefmt import to_datetime
 from .base import SIGQUIT, SIGTERM, HTTPRequest, HTTPResponse, Server, SignalAction
 
@@ -372,11 +372,19 @@ def _nginx_cli(version: str) -> Command:
             return 0
         if "-s" in args:
             return 0
+        app = getattr(ctx.host, "app", None)
+        proc = app.adopt(ctx, argv) if isinstance(app, Nginx) else None
+        if proc is not None:
+            if any("daemon off" in a for a in args):
+                return (yield from proc)
+            # ``daemon on`` (nginx.conf's default): the master forks into the background
+            # and the command returns at once.
+            spawn(ctx.loop, proc)
+            return 0
         t = _error_time(ctx.now)
         ctx.stderr.write(f"nginx: [emerg] bind() to 0.0.0.0:80 failed (98: Address already in "
                          f"use)\n{t} [emerg] 1#1: still could not bind()\n")
         return 1
-        yield  # pragma: no cover
 
     return run
 

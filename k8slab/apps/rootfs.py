@@ -60,19 +60,24 @@ _GNU_BIN = (
 # jessie; the lab keeps both spellings resolvable).
 _USR_BIN = {"awk", "cut", "dirname", "basename", "env", "expr", "head", "id", "printf",
             "printenv", "seq", "sort", "tail", "tee", "test", "[", "timeout", "tr", "uniq", "wc",
-            "which", "whoami", "xargs", "yes"}
+            "which", "whoami", "xargs", "yes", "nc", "nslookup"}
+# Applets Alpine moved out of its busybox package into ``busybox-extras`` (not installed in
+# the images here): ``telnet`` is "not found" in alpine-based images.
+_ALPINE_EXTRAS = frozenset({"telnet"})
 
 # Tools later issues provide (curl, http, wrk, wget, nslookup…): name → command.
 _TOOLS: dict[str, Command] = {}
 
 
 def register_tool(name: str, command: Command) -> None:
-    """Install a network tool (``curl``, ``http``, ``wrk``, ``wget``…) into every image."""
+    """Install a network tool (``curl``, ``http``, ``wrk``, ``wget``, ``nslookup``, ``ping``,
+    ``nc``, ``telnet``…) into every image that ships a binary of that name."""
     _TOOLS[name] = command
 
 
 def missing_tool(name: str) -> Command:
-    """Stand-in until the network issue lands: the binary exists but says it cannot run."""
+    """The binary ``name`` of an image: runs the command registered under that name, or says
+    it cannot run when none is (a cluster without the learner's workstation)."""
 
     def run(ctx: ExecContext, argv: list[str]) -> Proc:
         tool = _TOOLS.get(name)
@@ -238,7 +243,10 @@ def _executables(image: Image, app_binaries: Mapping[str, Command]) -> dict[str,
             cmd = own.get(applet) or text.get(applet)
             if applet in ("sh", "ash"):
                 cmd = busybox_sh_command
+            elif applet in _ALPINE_EXTRAS and layout == "alpine":
+                continue
             elif applet in ("wget", "nslookup", "nc", "ping", "telnet"):
+                # the network applets (k8slab.cli.tools), installed by register_tool
                 cmd = missing_tool(applet)
             if cmd is not None:
                 out[f"{prefix}/{applet}"] = cmd

@@ -23,7 +23,11 @@ class SleepApp(App):
     @classmethod
     def image_binaries(cls, image: Any) -> Mapping[str, Command]:
         return {"/usr/bin/curl": missing_tool("curl"), "/usr/bin/http": missing_tool("http"),
-                "/usr/local/bin/wrk": missing_tool("wrk"), "/bin/sleep": _sleep}
+                "/usr/local/bin/wrk": missing_tool("wrk"), "/bin/sleep": _sleep,
+                # BusyBox applets of the Alpine base (istio.md §6.2); no telnet, which
+                # Alpine ships in busybox-extras
+                "/bin/ping": missing_tool("ping"), "/usr/bin/nc": missing_tool("nc"),
+                "/usr/bin/nslookup": missing_tool("nslookup")}
 
 
 def _sleep(ctx: ExecContext, argv: list[str]) -> Proc:

@@ -37,6 +37,7 @@ __all__ = [
     "Tilde",
     "While",
     "Word",
+    "command_text",
 ]
 
 
@@ -231,3 +232,61 @@ class Redirected:
 
 Node = (Simple | Pipeline | AndOr | Seq | If | While | For | ArithFor | Case | Group | Subshell
         | FuncDef | ArithCmd | Cond | Redirected)
+
+
+# ------------------------------------------------------------------ printing
+
+
+def _redir_text(r: Redir) -> str:
+    """bash ``print_cmd.c`` ``print_redirection``: ``> file``, ``2> file``, ``2>&1``."""
+    target = r.target.src if r.target is not None else r.delimiter
+    default = 0 if r.op in ("<", "<&", "<<", "<<-", "<<<", "<>") else 1
+    fd = "" if r.fd is None or r.fd == default else str(r.fd)
+    if r.op in (">&", "<&"):
+        return f"{fd}{r.op}{target}"
+    return f"{fd}{r.op} {target}"
+
+
+def command_text(node: Node) -> str:
+    """A command as bash prints it in ``jobs`` (``make_command_string``): words as typed,
+    one space apart, ``|``/``&&``/``||`` between commands. Compound commands are kept on one
+    line (bash spreads ``while``/``for``/``if`` bodies over several)."""
+    if isinstance(node, Simple):
+        parts = [f"{name}{'+=' if append else '='}{value.src}"
+                 for name, value, append in node.assigns]
+        parts += [w.src for w in node.words]
+        parts += [_redir_text(r) for r in node.redirs]
+        return " ".join(parts)
+    if isinstance(node, Pipeline):
+        text = " | ".join(command_text(c) for c in node.cmds)
+        return f"! {text}" if node.negate else text
+    if isinstance(node, AndOr):
+        text = command_text(node.first)
+        for op, rest in node.rest:
+            text += f" {op} {command_text(rest)}"
+        return text
+    if isinstance(node, Seq):
+        return "; ".join(command_text(n) + (" &" if bg else "") for n, bg in node.items)
+    if isinstance(node, Group):
+        return "{ " + command_text(node.body) + "; }"
+    if isinstance(node, Subshell):
+        return "( " + command_text(node.body) + " )"
+    if isinstance(node, While):
+        word = "until" if node.until else "while"
+        return f"{word} {command_text(node.cond)}; do {command_text(node.body)}; done"
+    if isinstance(node, For):
+        words = " ".join(w.src for w in node.words) if node.words is not None else '"$@"'
+        return f"for {node.var} in {words}; do {command_text(node.body)}; done"
+    if isinstance(node, If):
+        text = ""
+        for k, (cond, body) in enumerate(node.clauses):
+            text += f"{'if' if k == 0 else '; elif'} {command_text(cond)}; then " \
+                    f"{command_text(body)}"
+        if node.orelse is not None:
+            text += f"; else {command_text(node.orelse)}"
+        return text + "; fi"
+    if isinstance(node, Redirected):
+        return " ".join([command_text(node.node), *(_redir_text(r) for r in node.redirs)])
+    if isinstance(node, ArithCmd):
+        return f"(( {node.expr.src} ))"
+    return ""

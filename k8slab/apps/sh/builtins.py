@@ -613,16 +613,37 @@ def _kill(it: Interp, argv: list[str]) -> int:
             status = 1
             continue
         handle.kill(128 + signal)
+        it.run.signals[next(pid for pid, h, _ in jobs if h is handle)] = signal
     return status
+
+
+#: glibc ``strsignal`` texts of the signals ``kill`` sends
+_SIGNAL_TEXT = {1: "Hangup", 2: "Interrupt", 3: "Quit", 9: "Killed", 13: "Broken pipe",
+                15: "Terminated"}
 
 
 @_instant
 def _jobs(it: Interp, argv: list[str]) -> int:
-    jobs = it.run.jobs
-    for k, (_pid, handle, _cmd) in enumerate(jobs, 1):
-        mark = "+" if k == len(jobs) else "-" if k == len(jobs) - 1 else " "
-        state = "Running" if handle.running else "Done"
-        it.write(f"[{k}]{mark}  {state}\n")
+    """bash ``jobs`` (``jobs.c`` ``pretty_print_job``/``print_pipeline``): ``[N]±``, the status
+    padded to ``LONGEST_SIGNAL_DESC`` (24) columns, the command, `` &`` while it runs. A
+    finished job is reported once, then forgotten."""
+    run = it.run
+    listed = [(k, pid, handle, cmd) for k, (pid, handle, cmd) in enumerate(run.jobs, 1)
+              if pid not in run.reported]
+    for n, (k, pid, handle, cmd) in enumerate(listed, 1):
+        mark = "+" if n == len(listed) else "-" if n == len(listed) - 1 else " "
+        if handle.running:
+            state, tail = "Running", " &"
+        else:
+            signal = run.signals.get(pid)
+            code = handle.exit_code or 0
+            if signal is not None:
+                state = _SIGNAL_TEXT.get(signal, f"Signal {signal}")
+            else:
+                state = "Done" if code == 0 else f"Exit {code}"
+            tail = ""
+            run.reported.add(pid)
+        it.write(f"[{k}]{mark}  {state:<24}{cmd}{tail}\n")
     return 0
 
 

@@ -55,6 +55,7 @@ from .ast import (
     Tilde,
     While,
     Word,
+    command_text,
 )
 from .limits import RUN_FOR_VAR, parse_run_for
 
@@ -228,7 +229,8 @@ class ShellState:
 class Run:
     """One run of a script: its deadline, its background jobs. Shared with subshells."""
 
-    __slots__ = ("deadline", "draining", "extra", "jobs", "limit", "line_start", "run_start")
+    __slots__ = ("deadline", "draining", "extra", "jobs", "limit", "line_start", "reported",
+                 "run_start", "signals")
 
     def __init__(self, extra: dict[str, Any]) -> None:
         self.extra = extra
@@ -243,6 +245,10 @@ class Run:
         self.line_start: int | None = self.run_start
         self.draining = False
         self.jobs: list[tuple[int, ProcessHandle, str]] = []
+        #: pids of finished jobs ``jobs`` has reported (bash then forgets them)
+        self.reported: set[int] = set()
+        #: pid → the signal ``kill`` ended a job with (``Terminated``, ``Killed``…)
+        self.signals: dict[int, int] = {}
 
     def start_line(self, now: int) -> None:
         """A new top-level command line begins: it gets the whole budget."""
@@ -459,7 +465,7 @@ class Interp:
             return status
 
         handle = spawn(self.loop, job())
-        self.run.jobs.append((pid, handle, ""))
+        self.run.jobs.append((pid, handle, command_text(node)))
         if self.state.interactive:
             self.fds[2].stream.write(f"[{len(self.run.jobs)}] {pid}\n")
         return 0

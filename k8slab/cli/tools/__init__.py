@@ -9,13 +9,15 @@ status. Install them with ``workstation.register(name, command, path)`` and, in 
 ``k8slab.apps.rootfs.register_tool(name, command)``:
 
 - :data:`WORKSTATION` — the learner's Debian laptop: GNU wget.
-- :data:`CONTAINER` — tools found in images: BusyBox's ``wget`` applet in busybox/alpine
-  images, curl/http/wrk in ``dustise/sleep``, fortio in ``fortio/fortio``.
+- :data:`CONTAINER` — tools found in images: BusyBox's ``wget``, ``nslookup``, ``ping``,
+  ``nc`` and ``telnet`` applets in busybox/alpine images (:mod:`.busybox_net`), curl/http/wrk
+  in ``dustise/sleep``, fortio in ``fortio/fortio``.
 """
 
 from __future__ import annotations
 
 from ...sim.process import Command
+from .busybox_net import nc, nslookup, ping, telnet
 from .curl import curl
 from .fortio import fortio
 from .httpie import http, https
@@ -31,6 +33,10 @@ __all__ = [
     "http",
     "https",
     "make_busybox_wget",
+    "nc",
+    "nslookup",
+    "ping",
+    "telnet",
     "wget",
     "wrk",
 ]
@@ -53,4 +59,9 @@ CONTAINER: dict[str, Command] = {
     "wget": busybox_wget,
     "wrk": wrk,
     "fortio": fortio,
+    # BusyBox network applets (busybox and alpine images, dustise/sleep)
+    "nslookup": nslookup,
+    "ping": ping,
+    "nc": nc,
+    "telnet": telnet,
 }
