@@ -15,6 +15,7 @@ HERE = Path(__file__).resolve().parent
 BENCHMARKS = [
     ["large_cluster.py"],
     ["notebooks.py"],
+    ["shell.py"],
     ["traffic.py"],
 ]
 

@@ -41,29 +41,16 @@ SPAM_BURST = 25
 SPAM_REFILL = 300 * _NS  # defaultSpamQPS = 1/300
 
 
-class _AggregateRecord:
-    __slots__ = ("last", "messages")
-
-    def __init__(self) -> None:
-        # Insertion-ordered, so that trimming is deterministic (Go's PopAny is random).
-        self.messages: dict[str, None] = {}
-        self.last = 0
-
-
-class _Bucket:
-    __slots__ = ("stamp", "tokens")
-
-    def __init__(self, now: int) -> None:
-        self.tokens = float(SPAM_BURST)
-        self.stamp = now
-
-    def take(self, now: int) -> bool:
-        self.tokens = min(float(SPAM_BURST), self.tokens + (now - self.stamp) / SPAM_REFILL)
-        self.stamp = now
-        if self.tokens >= 1.0:
-            self.tokens -= 1.0
-            return True
-        return False
+def _take(bucket: tuple[float, int] | None, now: int) -> tuple[bool, tuple[float, int]]:
+    """The spam filter's token bucket ``(tokens, stamp)``: take one token if there is one."""
+    if bucket is None:
+        tokens, stamp = float(SPAM_BURST), now
+    else:
+        tokens, stamp = bucket
+    tokens = min(float(SPAM_BURST), tokens + (now - stamp) / SPAM_REFILL)
+    if tokens >= 1.0:
+        return True, (tokens - 1.0, now)
+    return False, (tokens, now)
 
 
 class EventRecorder:
@@ -73,10 +60,15 @@ class EventRecorder:
         self.api = api
         self.component = component
         self.host = host
-        self._aggregates: dict[tuple[Any, ...], _AggregateRecord] = {}
+        # The correlator's caches hold tuples of strings and numbers only, which the garbage
+        # collector stops tracking (a kubelet keeps a few entries for each of its pods).
+        # aggregate key → (distinct messages in insertion order, last seen); insertion order
+        # makes trimming deterministic (Go's PopAny is random)
+        self._aggregates: dict[tuple[Any, ...], tuple[tuple[str, ...], int]] = {}
         # correlation key → (namespace, event name) of the Event that key last produced
         self._observed: dict[tuple[Any, ...], tuple[str, str]] = {}
-        self._spam: dict[tuple[Any, ...], _Bucket] = {}
+        # (tokens, last refill) per involved object
+        self._spam: dict[tuple[Any, ...], tuple[float, int]] = {}
         self._last_stamp: dict[tuple[str, str], int] = {}
 
     def event(
@@ -119,24 +111,24 @@ class EventRecorder:
         # 1. aggregation (EventAggregator.EventAggregate)
         aggregate_key = (*obj_key, field_path, type_, reason)
         record = self._aggregates.get(aggregate_key)
-        if record is None or now - record.last > AGGREGATE_INTERVAL:
-            record = _AggregateRecord()
-            self._aggregates[aggregate_key] = record
-        record.messages[message] = None
-        record.last = now
-        if len(record.messages) < AGGREGATE_MAX_EVENTS:
+        if record is None or now - record[1] > AGGREGATE_INTERVAL:
+            messages: tuple[str, ...] = ()
+        else:
+            messages = record[0]
+        if message not in messages:
+            messages = (*messages, message)
+        if len(messages) < AGGREGATE_MAX_EVENTS:
             key: tuple[Any, ...] = (*aggregate_key, message)
         else:
             # Keep the set from growing past the maximum (upstream pops an arbitrary member).
-            del record.messages[next(iter(record.messages))]
+            messages = messages[1:]
             key = aggregate_key
             message = "(combined from similar events): " + message
+        self._aggregates[aggregate_key] = (messages, now)
 
         # 3. spam filter (EventSourceObjectSpamFilter), applied to every observation
-        bucket = self._spam.get(obj_key)
-        if bucket is None:
-            bucket = self._spam[obj_key] = _Bucket(now)
-        if not bucket.take(now):
+        allowed, self._spam[obj_key] = _take(self._spam.get(obj_key), now)
+        if not allowed:
             return None
 
         # 2. de-duplication (eventLogger.eventObserve)

@@ -37,8 +37,26 @@ def _split(text: str) -> tuple[str, str]:
     return m.group(1), m.group(2)
 
 
+# Parsed strings (Fractions are immutable): node capacities and pod requests are the same few
+# strings, parsed again at every node status update and every scheduling decision.
+_PARSED: dict[str, Fraction] = {}
+
+
 def parse(text: str | int | float) -> Fraction:
     """Exact value of a quantity."""
+    if type(text) is str:
+        hit = _PARSED.get(text)
+        if hit is not None:
+            return hit
+        value = _parse(text)
+        if len(_PARSED) >= 4096:
+            _PARSED.clear()
+        _PARSED[text] = value
+        return value
+    return _parse(text)
+
+
+def _parse(text: str | int | float) -> Fraction:
     if isinstance(text, bool):
         raise QuantityError()
     if isinstance(text, int):

@@ -75,6 +75,54 @@ def admission_scope(
     return mark
 
 
+class AdmissionChain(list):  # type: ignore[type-arg]
+    """The ``mutating`` or ``validating`` plugin list; counts its changes so the store can
+    keep the plugins in scope for each kind and operation until the chain changes."""
+
+    version = 0
+
+    def _changed(self) -> None:
+        self.version += 1
+
+    def append(self, plugin: Admission) -> None:
+        super().append(plugin)
+        self._changed()
+
+    def extend(self, plugins: Iterable[Admission]) -> None:
+        super().extend(plugins)
+        self._changed()
+
+    def insert(self, index: Any, plugin: Admission) -> None:
+        super().insert(index, plugin)
+        self._changed()
+
+    def remove(self, plugin: Admission) -> None:
+        super().remove(plugin)
+        self._changed()
+
+    def pop(self, index: Any = -1) -> Admission:
+        plugin = super().pop(index)
+        self._changed()
+        return plugin  # type: ignore[no-any-return]
+
+    def clear(self) -> None:
+        super().clear()
+        self._changed()
+
+    def __setitem__(self, index: Any, value: Any) -> None:
+        super().__setitem__(index, value)
+        self._changed()
+
+    def __delitem__(self, index: Any) -> None:
+        super().__delitem__(index)
+        self._changed()
+
+    def __iadd__(self, plugins: Iterable[Admission]) -> AdmissionChain:  # type: ignore[override,misc]
+        super().__iadd__(plugins)
+        self._changed()
+        return self
+
+
 def _in_scope(plugin: Admission, kind: Kind, operation: str) -> bool:
     scope: Scope | None = getattr(plugin, "admission_scope", None)
     if scope is None:
@@ -154,11 +202,10 @@ class APIServer:
         # secondary indexes: kind → index name → (key fn, value → {(ns, name): obj})
         self._indexes: dict[Kind, dict[str, tuple[Callable[[Obj], Iterable[str]],
                                                   dict[str, dict[tuple[str, str], Obj]]]]] = {}
-        self.mutating: list[Admission] = []
-        self.validating: list[Admission] = []
-        # (chain, kind, operation) → (the chain when computed, the plugins in scope)
-        self._scoped: dict[tuple[int, Kind, str], tuple[tuple[Admission, ...],
-                                                        list[Admission]]] = {}
+        self.mutating: list[Admission] = AdmissionChain()
+        self.validating: list[Admission] = AdmissionChain()
+        # (chain, kind, operation) → (the chain's version when computed, the plugins in scope)
+        self._scoped: dict[tuple[int, Kind, str], tuple[int, list[Admission]]] = {}
         self.digests: dict[str, Callable[[Obj], dict[str, Any]]] = {}
         # apiserver flags and cluster facts strategies need (service CIDR, node port range…)
         self.options: dict[str, Any] = {}
@@ -170,7 +217,12 @@ class APIServer:
     # ------------------------------------------------------------------ reads
 
     def kind_of(self, obj: Obj) -> Kind:
-        kind = by_gvk(str(obj.get("apiVersion", "")), str(obj.get("kind", "")))
+        # Every write resolves its kind up to three times (store, admission plugins).
+        api_version = obj.get("apiVersion", "")
+        kind_name = obj.get("kind", "")
+        if type(api_version) is not str or type(kind_name) is not str:
+            api_version, kind_name = str(api_version), str(kind_name)
+        kind = by_gvk(api_version, kind_name)
         if kind is None:
             raise errors.bad_request(
                 f'no kind "{obj.get("kind")}" is registered for version "{obj.get("apiVersion")}"'
@@ -186,8 +238,11 @@ class APIServer:
     def try_get(self, kind: Kind, namespace: str, name: str) -> Obj | None:
         if self.warning_sink is not None:
             self._warn(kind)
-        ns = namespace if kind.namespaced else ""
-        return self._data.get(kind, {}).get(ns, {}).get(name)
+        by_ns = self._data.get(kind)
+        if by_ns is None:
+            return None
+        objs = by_ns.get(namespace if kind.namespaced else "")
+        return objs.get(name) if objs is not None else None
 
     def list(
         self,
@@ -239,12 +294,13 @@ class APIServer:
     def _admission(self, chain: list[Admission], kind: Kind, operation: str) -> list[Admission]:
         """The plugins of ``chain`` (``mutating`` or ``validating``) in scope for a write."""
         key = (id(chain), kind, operation)
-        current = tuple(chain)
+        version = getattr(chain, "version", None)
         hit = self._scoped.get(key)
-        if hit is not None and hit[0] == current:
+        if hit is not None and version is not None and hit[0] == version:
             return hit[1]
-        plugins = [p for p in current if _in_scope(p, kind, operation)]
-        self._scoped[key] = (current, plugins)
+        plugins = [p for p in chain if _in_scope(p, kind, operation)]
+        if version is not None:
+            self._scoped[key] = (version, plugins)
         return plugins
 
     # --------------------------------------------------------------- indexes
@@ -308,8 +364,16 @@ class APIServer:
         return w
 
     def _notify(self, kind: Kind, event: str, obj: Obj, old: Obj | None) -> None:
-        for w in self._watches.get(kind, ()):
-            w.push(event, obj, old)
+        watches = self._watches.get(kind)
+        if watches:
+            item = (event, obj, old)
+            for w in watches:
+                # Watch.push inlined: a pod write reaches a dozen watchers.
+                if w.active:
+                    w._buffer.append(item)
+                    if not w._scheduled:
+                        w._scheduled = True
+                        w.loop.call_later(w.latency, w._flush)
         by_field = self._field_watches.get(kind)
         if not by_field:
             return
@@ -708,9 +772,15 @@ class APIServer:
         return gone
 
 
+_PATHS: dict[str, list[str]] = {}
+
+
 def _field(obj: Obj | None, path: str) -> str | None:
     cur: Any = obj
-    for part in path.split("."):
+    parts = _PATHS.get(path)
+    if parts is None:
+        parts = _PATHS[path] = path.split(".")
+    for part in parts:
         if not isinstance(cur, dict):
             return None
         cur = cur.get(part)

@@ -17,7 +17,7 @@ What a learner sees of it:
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..sim.process import Command, ExecContext, Proc, spawn
@@ -151,6 +151,9 @@ class Nginx(Server):
         self._log_pending: list[str] = []
         self._log_instant = -1
         self._rng = container.rng("nginx/latency")
+        # the stream's bound ``random``, looked up at the first request (the stream is seeded
+        # lazily: most pods of a big rollout never serve one)
+        self._random: Callable[[], float] | None = None
 
     @classmethod
     def image_binaries(cls, image: Any) -> Mapping[str, Command]:
@@ -326,7 +329,10 @@ class Nginx(Server):
             if not self._log_pending:
                 loop.call_soon(self._flush_log)
             self._log_pending.append(line)
-        return variants[int(self._rng.random() * 16)]
+        random = self._random
+        if random is None:
+            random = self._random = self._rng.random
+        return variants[int(random() * 16)]
 
     def _flush_log(self) -> None:
         lines, self._log_pending = self._log_pending, []

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..api.errors import StatusError
 from ..api.kinds import by_gvk
+from ..api.registry import strategy_for
 from ..api.store import DELETED
 from ..scheduler.framework import parse_taints, parse_tolerations, term_matches, tolerated
 from ..sim.clock import MILLISECOND, SECOND
@@ -52,6 +53,8 @@ HASH_LABEL = "controller-revision-hash"
 GENERATION_LABEL = "pod-template-generation"
 OWNER_INDEX = "daemonset-controller:owner-uid"
 BURST_REPLICAS = 250
+# (node, being deleted, Failed, Ready since, revision hash label, template generation label)
+_Facts = tuple[str, bool, bool, "int | None", "str | None", "str | None"]
 # A sync walks every node. Watch events that arrive within QUEUE_BATCH of each other are handled
 # by one sync, and pure status changes of daemon pods wait STATUS_BATCH, so a burst of kubelet
 # updates across a thousand nodes costs a handful of syncs instead of thousands.
@@ -142,6 +145,10 @@ class DaemonSetController(Controller):
     def __init__(self, cluster: Cluster) -> None:
         super().__init__(cluster)
         self._eligibility: dict[tuple[str, str], tuple[Any, Any, Any, tuple[bool, bool]]] = {}
+        # per DaemonSet uid: id(pod) → (pod, what a sync reads of it), for the pods the last
+        # _pods_by_node saw (see _pod_facts)
+        self._facts: dict[str, dict[int, tuple[Obj, _Facts]]] = {}
+        self._current: dict[int, tuple[Obj, _Facts]] = {}
         self.queue.latency = QUEUE_BATCH
         try:
             self.api.by_index(POD, OWNER_INDEX, "")  # type: ignore[arg-type]
@@ -156,6 +163,8 @@ class DaemonSetController(Controller):
     def _on_ds(self, event: str, ds: Obj, old: Obj | None) -> None:
         if event != DELETED:
             self.enqueue(ds)
+        else:
+            self._facts.pop(ds["metadata"].get("uid", ""), None)
 
     def _on_pod(self, event: str, pod: Obj, old: Obj | None) -> None:
         for ref in (pod.get("metadata") or {}).get("ownerReferences") or ():
@@ -276,29 +285,41 @@ class DaemonSetController(Controller):
             return
         hash_, revision, revisions = self._revision(ds)
         generation = str(ds["metadata"].get("generation", 1))
-        nodes = self.api.list(NODE)  # type: ignore[arg-type]
-        runs = {n["metadata"]["name"]: self.should_run(ds, n) for n in nodes}
+        runs = self._runs(ds)
         by_node = self._pods_by_node(ds)
+        facts = self._pod_facts
         to_create: list[str] = []
         to_delete: list[Obj] = []
         outdated = False
         for nname, (run, keep) in runs.items():
-            pods = by_node.get(nname, ())
-            live = [p for p in pods if not p["metadata"].get("deletionTimestamp")]
-            failed = [p for p in live if (p.get("status") or {}).get("phase") == "Failed"]
+            pods = by_node.get(nname)
+            if not pods:
+                if run:
+                    to_create.append(nname)
+                continue
+            live: list[Obj] = []
+            failed: list[Obj] = []
+            for p in pods:
+                f = facts(p)
+                if f[1]:
+                    continue
+                live.append(p)
+                if f[2]:
+                    failed.append(p)
+                if not outdated and f[4] != hash_ and f[5] != generation:
+                    outdated = True
             for pod in failed:
                 self.recorder.event(ds, "Warning", "FailedDaemonPod",
                                     f"Found failed daemon pod {ns}/{pod['metadata']['name']} "
                                     f"on node {nname}, will try to kill it")
                 to_delete.append(pod)
-            running = [p for p in live if p not in failed]
+            running = [p for p in live if not facts(p)[2]] if failed else live
             if run and not running:
                 to_create.append(nname)
             elif run and len(running) > 1:
                 to_delete.extend(running[1:])
             elif not keep and running:
                 to_delete.extend(running)
-            outdated = outdated or any(not _updated(p, hash_, generation) for p in live)
         # Pods left on nodes that no longer exist are the pod GC's (gcOrphaned), not ours.
         if to_create or to_delete:
             self._sync_nodes(ds, to_create[:BURST_REPLICAS], to_delete, hash_, generation)
@@ -311,14 +332,60 @@ class DaemonSetController(Controller):
             self._cleanup_history(ds, revision["metadata"]["name"])
         self._update_status(ds, runs, by_node, hash_, generation)
 
+    def _runs(self, ds: Obj) -> dict[str, tuple[bool, bool]]:
+        """:meth:`should_run` for every node, in node name order (the cache check inlined)."""
+        uid = ds["metadata"].get("uid", "")
+        template = ds["spec"]["template"]
+        eligibility = self._eligibility
+        runs: dict[str, tuple[bool, bool]] = {}
+        for n in self.api.list(NODE):  # type: ignore[arg-type]
+            meta = n["metadata"]
+            name = meta["name"]
+            hit = eligibility.get((uid, name))
+            if (hit is not None and hit[0] is template and hit[1] is meta.get("labels")
+                    and hit[2] is n.get("spec")):
+                runs[name] = hit[3]
+            else:
+                runs[name] = self.should_run(ds, n)
+        return runs
+
+    def _pod_facts(self, pod: Obj) -> _Facts:
+        """What a sync reads of a pod the last :meth:`_pods_by_node` returned."""
+        return self._current[id(pod)][1]
+
     def _pods_by_node(self, ds: Obj) -> dict[str, list[Obj]]:
+        """The DaemonSet's pods by node (oldest first), and their facts in ``_current``.
+
+        A sync walks every daemon pod several times; pods are copy-on-write, so what it reads
+        of one — (node, being deleted, Failed, Ready since, revision hash, template
+        generation) — is kept until the pod object is replaced.
+        """
+        uid = ds["metadata"]["uid"]
+        previous = self._facts.get(uid) or {}
+        current: dict[int, tuple[Obj, _Facts]] = {}
         by_node: dict[str, list[Obj]] = {}
-        for pod in self.api.by_index(POD, OWNER_INDEX, ds["metadata"]["uid"]):  # type: ignore[arg-type]
-            node = (pod.get("spec") or {}).get("nodeName") or _pinned_node(pod)
-            by_node.setdefault(node, []).append(pod)
+        for pod in self.api.by_index(POD, OWNER_INDEX, uid):  # type: ignore[arg-type]
+            key = id(pod)
+            hit = previous.get(key)
+            if hit is None or hit[0] is not pod:
+                meta = pod["metadata"]
+                labels = meta.get("labels") or {}
+                hit = (pod, ((pod.get("spec") or {}).get("nodeName") or _pinned_node(pod),
+                             bool(meta.get("deletionTimestamp")),
+                             (pod.get("status") or {}).get("phase") == "Failed",
+                             _ready_since(pod), labels.get(HASH_LABEL),
+                             labels.get(GENERATION_LABEL)))
+            current[key] = hit
+            node = hit[1][0]
+            pods = by_node.get(node)
+            if pods is None:
+                by_node[node] = [pod]
+            else:
+                pods.append(pod)
         for pods in by_node.values():
             if len(pods) > 1:
                 pods.sort(key=_created)
+        self._facts[uid] = self._current = current
         return by_node
 
     def _sync_nodes(self, ds: Obj, create: list[str], delete: list[Obj], hash_: str,
@@ -331,9 +398,15 @@ class DaemonSetController(Controller):
                 continue
             self.recorder.event(ds, "Normal", "SuccessfulDelete",
                                 f"Deleted pod: {pod['metadata']['name']}")
+        default = strategy_for("", "Pod").default
         for node in create:
             pod = self._new_pod(ds, node, hash_, generation)
-            created = self.api.create(pod, source=self.name)
+            # The pod is built afresh (its spec deep-copied from the decoded, validated
+            # template): the only thing the untrusted path would add is the API defaulting,
+            # applied here, so it is written as trusted without a second deep copy and decode.
+            if default is not None:
+                default(pod)
+            created = self.api.create(pod, source=self.name, trusted=True)
             self.recorder.event(ds, "Normal", "SuccessfulCreate",
                                 f"Created pod: {created['metadata']['name']}")
 
@@ -356,7 +429,7 @@ class DaemonSetController(Controller):
         return {"apiVersion": "v1", "kind": "Pod", "metadata": pod_meta, "spec": spec}
 
     def _available(self, ds: Obj, pod: Obj) -> bool:
-        since = _ready_since(pod)
+        since = self._pod_facts(pod)[3]
         if since is None:
             return False
         min_ready = int(ds["spec"].get("minReadySeconds") or 0)
@@ -371,10 +444,11 @@ class DaemonSetController(Controller):
         unavailable = 0
         replace: list[Obj] = []
         candidates: list[Obj] = []
+        facts = self._pod_facts
         for nname in sorted(by_node):
-            live = [p for p in by_node[nname] if not p["metadata"].get("deletionTimestamp")]
-            new = [p for p in live if _updated(p, hash_, generation)]
-            old = [p for p in live if not _updated(p, hash_, generation)]
+            live = [p for p in by_node[nname] if not facts(p)[1]]
+            new = [p for p in live if _fresh(facts(p), hash_, generation)]
+            old = [p for p in live if not _fresh(facts(p), hash_, generation)]
             if len(new) > 1 or len(old) > 1 or (not new and not old) or (new and old):
                 unavailable += 1
             elif new:
@@ -394,20 +468,25 @@ class DaemonSetController(Controller):
                        by_node: dict[str, list[Obj]], hash_: str, generation: str) -> None:
         desired = current = misscheduled = ready = available = updated = 0
         waiting = False
+        facts = self._pod_facts
+        min_ready = int(ds["spec"].get("minReadySeconds") or 0) * SECOND
+        now = self.loop.now
         for nname, (run, _) in runs.items():
-            node_pods = by_node.get(nname, [])
+            node_pods = by_node.get(nname)
             if run:
                 desired += 1
                 if node_pods:
                     current += 1
-                    pod = node_pods[0]
-                    if _ready_since(pod) is not None:
+                    f = facts(node_pods[0])
+                    since = f[3]
+                    if since is not None:
                         ready += 1
-                        if self._available(ds, pod):
+                        # _available
+                        if min_ready == 0 or since + min_ready <= now:
                             available += 1
                         else:
                             waiting = True
-                    if _updated(pod, hash_, generation):
+                    if f[4] == hash_ or f[5] == generation:
                         updated += 1
             elif node_pods:
                 misscheduled += 1
@@ -442,6 +521,11 @@ def _pinned_node(pod: Obj) -> str:
             if req.get("key") == "metadata.name" and req.get("values"):
                 return str(req["values"][0])
     return ""
+
+
+def _fresh(facts: _Facts, hash_: str, generation: str) -> bool:
+    """:func:`_updated` on a pod's facts."""
+    return facts[4] == hash_ or facts[5] == generation
 
 
 def _updated(pod: Obj, hash_: str, generation: str) -> bool:

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..api.errors import StatusError
 from ..api.kinds import KINDS, Kind, by_gvk
-from ..api.store import ADDED, DELETED
+from ..api.store import ADDED, DELETED, MODIFIED
 from .base import Controller
 
 if TYPE_CHECKING:
@@ -120,6 +120,14 @@ class GarbageCollector(Controller):
         return node[1]
 
     def _on_object(self, key: str, event: str, obj: Obj, old: Obj | None) -> None:
+        if event == MODIFIED and old is not None:
+            # A status update: same owner references (objects are copy-on-write, so the very
+            # same list), not being deleted, already in the graph — nothing to do.
+            meta = obj["metadata"]
+            if (meta.get("ownerReferences") is old["metadata"].get("ownerReferences")
+                    and not meta.get("deletionTimestamp")
+                    and meta.get("uid", "") in self._nodes):
+                return
         ident = self._ident(key, obj)
         uid = ident[3]
         if event == DELETED:

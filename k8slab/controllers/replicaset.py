@@ -347,8 +347,8 @@ class Expectations:
 class _View:
     """The controller's informer-like view of the pods one ReplicaSet (by uid) controls."""
 
-    __slots__ = ("active", "basis", "fully", "mismatched", "ready", "selector", "template_labels",
-                 "terminating")
+    __slots__ = ("active", "basis", "basis_of", "fully", "mismatched", "ready", "selector",
+                 "template_labels", "terminating")
 
     def __init__(self) -> None:
         self.active: dict[str, Obj] = {}
@@ -357,6 +357,8 @@ class _View:
         self.mismatched: dict[str, Obj] = {}
         self.fully = 0
         self.basis: str | None = None
+        # the (selector, template labels) objects ``basis`` was computed from
+        self.basis_of: tuple[Any, Any] = (None, None)
         self.selector: Selector | None = None
         self.template_labels: tuple[tuple[str, str], ...] = ()
 
@@ -397,7 +399,14 @@ class _View:
         """Recount what depends on the RS's selector and template labels, if they changed."""
         spec = rs.get("spec") or {}
         template_labels = ((spec.get("template") or {}).get("metadata") or {}).get("labels") or {}
-        basis = json.dumps([spec.get("selector"), template_labels], sort_keys=True)
+        selector = spec.get("selector")
+        # Stored objects are never mutated: the same sub-dicts mean the same basis (every
+        # status write of the RS keeps its spec).
+        if (self.basis is not None and self.basis_of[0] is selector
+                and self.basis_of[1] is template_labels):
+            return
+        self.basis_of = (selector, template_labels)
+        basis = json.dumps([selector, template_labels], sort_keys=True)
         if basis == self.basis:
             return
         self.basis = basis

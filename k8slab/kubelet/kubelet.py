@@ -118,6 +118,8 @@ class PodRecord:
         self.backoff_reported: dict[str, str] = {}
         self.sandbox: Any = None
         self.pod_ip = ""
+        # ``status.podIPs`` as last written, reused while the IP stays
+        self.pod_ips: list[Obj] | None = None
         self.start_time: int | None = None
         self.ltt: dict[str, tuple[str, str]] = {}
         self.written: Obj | None = None
@@ -199,6 +201,8 @@ class Kubelet:
         self._dns_ip = cluster_dns_ip(self.config.service_cidr)
         self._first_start = True
         self._env_cache: dict[str, tuple[Any, dict[str, str]]] = {}
+        # Shared by the statuses of every pod here (stored objects are never mutated).
+        self._host_ips: list[Obj] = [{"ip": node.ip}]
 
     # ================================================================== power
 
@@ -945,13 +949,15 @@ class Kubelet:
         others = [c for c in old.get("conditions") or []
                   if c.get("type") not in KUBELET_CONDITIONS]
         status: Obj = {"conditions": others + conds, "containerStatuses": statuses,
-                       "hostIP": self.node.ip, "hostIPs": [{"ip": self.node.ip}]}
+                       "hostIP": self.node.ip, "hostIPs": self._host_ips}
         if generation is not None:
             status["observedGeneration"] = generation
         status["phase"] = phase
         if rec.pod_ip:
             status["podIP"] = rec.pod_ip
-            status["podIPs"] = [{"ip": rec.pod_ip}]
+            if rec.pod_ips is None or rec.pod_ips[0]["ip"] != rec.pod_ip:
+                rec.pod_ips = [{"ip": rec.pod_ip}]
+            status["podIPs"] = rec.pod_ips
         status["qosClass"] = old.get("qosClass") or qos_class(rec.spec)
         if rec.start_time is not None:
             status["startTime"] = rfc3339(rec.start_time)

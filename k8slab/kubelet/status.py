@@ -116,9 +116,7 @@ def container_status(view: ContainerView, mount_status: list[Obj] | None) -> Obj
             last = {"terminated": terminated_state(c)}
         else:
             state = {"waiting": {"reason": "ContainerCreating"}}
-        uid, gid, groups = c.user
-        status["user"] = {"linux": {"gid": gid, "supplementalGroups": list(groups),
-                                    "uid": uid}}
+        status["user"] = _user(c.user)
         if mount_status:
             status["volumeMounts"] = mount_status
     status["state"] = state
@@ -126,7 +124,34 @@ def container_status(view: ContainerView, mount_status: list[Obj] | None) -> Obj
     return status
 
 
+# Status sub-trees that many containers share (stored objects are never mutated): one dict per
+# image user, one mount list per container spec. Sharing them keeps 30,000 pod statuses small
+# and their comparisons quick.
+_USERS: dict[tuple[Any, ...], Obj] = {}
+_MOUNTS: dict[int, tuple[Obj, list[Obj]]] = {}
+
+
+def _user(user: tuple[Any, ...]) -> Obj:
+    shared = _USERS.get(user)
+    if shared is None:
+        uid, gid, groups = user
+        shared = _USERS[user] = {"linux": {"gid": gid, "supplementalGroups": list(groups),
+                                           "uid": uid}}
+    return shared
+
+
 def volume_mount_status(spec: Obj) -> list[Obj]:
+    hit = _MOUNTS.get(id(spec))
+    if hit is not None and hit[0] is spec:
+        return hit[1]
+    out = _volume_mount_status(spec)
+    if len(_MOUNTS) >= 65536:
+        _MOUNTS.clear()
+    _MOUNTS[id(spec)] = (spec, out)  # holds spec, so its id is not reused
+    return out
+
+
+def _volume_mount_status(spec: Obj) -> list[Obj]:
     out = []
     for m in spec.get("volumeMounts") or []:
         entry: Obj = {"mountPath": m.get("mountPath", ""), "name": m.get("name", "")}
@@ -209,17 +234,27 @@ def pod_conditions(phase: str, statuses: list[Obj], sandbox_ready: bool,
             stamp = stamp or rfc3339(now)
             prev = (status, stamp)
             ltt[ctype] = prev
-        cond: Obj = {"lastProbeTime": None, "lastTransitionTime": prev[1]}
-        if message:
-            cond["message"] = message
-        if generation is not None:
-            cond["observedGeneration"] = generation
-        if reason:
-            cond["reason"] = reason
-        cond["status"] = status
-        cond["type"] = ctype
+        key = (ctype, status, reason, message, prev[1], generation)
+        cond = _CONDITIONS.get(key)
+        if cond is None:
+            cond = {"lastProbeTime": None, "lastTransitionTime": prev[1]}
+            if message:
+                cond["message"] = message
+            if generation is not None:
+                cond["observedGeneration"] = generation
+            if reason:
+                cond["reason"] = reason
+            cond["status"] = status
+            cond["type"] = ctype
+            if len(_CONDITIONS) >= 65536:
+                _CONDITIONS.clear()
+            _CONDITIONS[key] = cond
         out.append(cond)
     return out
+
+
+# Condition dicts are shared between pods whose conditions flipped in the same second.
+_CONDITIONS: dict[tuple[Any, ...], Obj] = {}
 
 
 def qos_class(spec: Obj) -> str:

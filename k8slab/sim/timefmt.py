@@ -46,7 +46,8 @@ def rfc3339(ns: int) -> str:
 
 
 def rfc3339_micro(ns: int) -> str:
-    return to_datetime(ns).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    micros = ns // 1000
+    return f"{rfc3339(micros // 1_000_000 * _NS)[:-1]}.{micros % 1_000_000:06d}Z"
 
 
 def parse_rfc3339(text: str) -> int:

@@ -10,6 +10,7 @@ so a 30,000-pod run stays cheap to keep.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import chain
 from typing import Any, NamedTuple, overload
 
 __all__ = ["Record", "Trace"]
@@ -37,10 +38,10 @@ class Record(NamedTuple):
 class Trace:
     """Append-only list of :class:`Record` with simple filtered views.
 
-    Records are kept as plain tuples and handed out as :class:`Record`: the garbage collector
-    stops tracking a plain tuple of strings, ints and plain-valued dicts, but never a tuple
-    subclass, and a 30,000-pod run appends half a million of them (every full collection would
-    walk them all).
+    Records are kept as flat tuples of strings, ints and (for the detail) keys and values, and
+    handed out as :class:`Record`: the garbage collector stops tracking such a tuple, but never
+    a tuple subclass or a tuple holding a dict, and a 30,000-pod run appends half a million of
+    them (every full collection would walk them all).
     """
 
     def __init__(self) -> None:
@@ -55,11 +56,12 @@ class Trace:
         namespace: str = "",
         name: str = "",
         detail: dict[str, Any] | None = None,
-    ) -> Record:
+    ) -> None:
+        # The detail's keys and values follow flat: a tuple holding a dict is never untracked.
         record = (len(self._records), time, source, action, kind, namespace, name,
-                  detail or {})
+                  *_flat(detail.items())) if detail else (
+                      len(self._records), time, source, action, kind, namespace, name)
         self._records.append(record)
-        return _make(record)
 
     def __len__(self) -> int:
         return len(self._records)
@@ -114,4 +116,8 @@ class Trace:
         return out
 
 
-_make = Record._make
+_flat = chain.from_iterable
+
+
+def _make(record: tuple[Any, ...]) -> Record:
+    return Record(*record[:7], dict(zip(record[7::2], record[8::2])))

@@ -1531,7 +1531,10 @@ _SYSTEM_CONDITIONS = ("PodScheduled", "Ready", "Initialized")
 
 def validate_pod_status_update(new: dict[str, Any], old: dict[str, Any]) -> list[FieldError]:
     """``ValidatePodStatusUpdate``."""
-    errs = validate_object_meta_update(_d(new.get("metadata")), _d(old.get("metadata")))
+    # Every pod write (create, update, status) validates the metadata maps: see
+    # validate_object_meta_update.
+    errs = validate_object_meta_update(_d(new.get("metadata")), _d(old.get("metadata")),
+                                       old_validated=True)
     status, ostatus = _d(new.get("status")), _d(old.get("status"))
     for i, cond in enumerate(_l(status.get("conditions"))):
         ctype = str(_d(cond).get("type", ""))

@@ -124,6 +124,7 @@ def _remember_valid(check: _CheckFn) -> _CheckFn:
     remembered.__name__ = check.__name__
     remembered.__qualname__ = check.__qualname__
     remembered.__doc__ = check.__doc__
+    remembered.valid = valid  # type: ignore[attr-defined]
     return remembered
 
 
@@ -145,7 +146,7 @@ def is_dns1123_label(value: str) -> list[str]:
 
 
 @_remember_valid
-def is_dns1123_subdomain(value: str) -> list[str]:
+def _is_dns1123_subdomain(value: str) -> list[str]:
     errs = []
     if len(value.encode()) > 253:
         errs.append(_max_len(253))
@@ -155,6 +156,28 @@ def is_dns1123_subdomain(value: str) -> list[str]:
             "'-' or '.', and must start and end with an alphanumeric character",
             DNS1123_SUBDOMAIN_FMT, "example.com"))
     return errs
+
+
+_VALID_SUBDOMAINS: set[str] = _is_dns1123_subdomain.valid  # type: ignore[attr-defined]
+_DNS1123_LABEL_EXACT = re.compile(DNS1123_LABEL_FMT)
+
+
+def is_dns1123_subdomain(value: str) -> list[str]:
+    """``IsDNS1123Subdomain``.
+
+    A name made of a subdomain already found valid, a dot and one more label — an Event's
+    ``<object>.<hex time>`` — is valid exactly when that label is one and the whole fits in
+    253 bytes. Such one-off names are checked that way and not remembered, so they cannot
+    crowd the names that recur out of the memo.
+    """
+    if type(value) is str and value not in _VALID_SUBDOMAINS:
+        parent, dot, last = value.rpartition(".")
+        # A remembered parent never ends in "\n" in practice, but the regex's "$" would
+        # accept one there (and only there): such a parent gets no shortcut.
+        if (dot and parent in _VALID_SUBDOMAINS and len(value) <= 253
+                and not parent.endswith("\n") and _DNS1123_LABEL_EXACT.fullmatch(last)):
+            return []
+    return _is_dns1123_subdomain(value)
 
 
 @_remember_valid
@@ -537,17 +560,31 @@ _META_MAPS = (
 )
 
 
-def _meta_maps(meta: dict[str, Any], path: str, errs: list[FieldError]) -> None:
+# The maps every write of a kind validates (finalizers are not among them: a DELETE adds
+# ``foregroundDeletion``/``orphan`` without validation).
+_ALWAYS_VALIDATED = frozenset(("labels", "annotations", "ownerReferences"))
+
+
+def _meta_maps(meta: dict[str, Any], path: str, errs: list[FieldError],
+               old: dict[str, Any] | None = None) -> None:
     for key, check in _META_MAPS:
         value = meta.get(key)
         if value:
+            if old is not None and key in _ALWAYS_VALIDATED and value is old.get(key):
+                continue
             errs.extend(_memo(check, value, f"{path}.{key}"))
 
 
 def validate_object_meta_update(
-    new: dict[str, Any], old: dict[str, Any], path: str = "metadata"
+    new: dict[str, Any], old: dict[str, Any], path: str = "metadata", *,
+    old_validated: bool = False,
 ) -> list[FieldError]:
-    """``ValidateObjectMetaUpdate`` (core flavour)."""
+    """``ValidateObjectMetaUpdate`` (core flavour).
+
+    ``old_validated``: every write of this kind validates labels, annotations and owner
+    references at ``path``, so the very same (never mutated) map the stored object carries is
+    known to pass and is not checked again — a status update shares them with the old object.
+    """
     errs: list[FieldError] = []
     if old.get("deletionTimestamp"):
         extra = sorted(set(new.get("finalizers") or []) - set(old.get("finalizers") or []))
@@ -565,7 +602,7 @@ def validate_object_meta_update(
             value = new.get(key)
             errs.append(invalid_value(f"{path}.{key}", "" if value is None and key in (
                 "name", "namespace", "uid") else value, FIELD_IMMUTABLE_ERROR_MSG))
-    _meta_maps(new, path, errs)
+    _meta_maps(new, path, errs, old if old_validated else None)
     return errs
 
 

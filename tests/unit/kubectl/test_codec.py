@@ -7,8 +7,6 @@ tests/oracle/test_kubectl_flags.py (decode-* cases).
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from k8slab.cli.kubectl.codec import DecodeError, decode_stream, go_json, split_yaml_documents
@@ -69,10 +67,9 @@ def test_alias_bomb_fails_fast_without_expanding() -> None:
     lines = ["a: &a [" + ",".join(["x"] * 10) + "]"]
     for prev, cur in zip("abcdefgh", "bcdefghi"):
         lines.append(f"{cur}: &{cur} [" + ",".join([f"*{prev}"] * 10) + "]")
-    start = time.perf_counter()
+    # go-yaml's alias budget stops it before expanding: 10^9 nodes would never finish
     with pytest.raises(DecodeError) as err:
         decode_stream("\n".join(lines).encode())
-    assert time.perf_counter() - start < 2.0  # 10^9 nodes would never finish
     assert err.value.message.endswith("yaml: document contains excessive aliasing")
 
 

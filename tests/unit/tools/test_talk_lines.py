@@ -9,7 +9,6 @@ never matches, Envoy's ``server:`` does) and §6.5 (HTTPie's blank line on a ter
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from fake_transport import START, FakeTransport, Host, Reply, nginx_page, static
@@ -67,17 +66,14 @@ def test_rolling_update_watch_loop_greps_case_sensitively() -> None:
     assert set(out.split("\n")[:-1]) == {"server: envoy\r"}
 
 
-def test_hpa_load_loop_is_cheap_per_iteration() -> None:
+def test_hpa_load_loop_runs_until_the_deadline() -> None:
     lab = Lab()
     lab.net.add("ms.iirii.com", "192.168.49.2", 30077, static(200, b"3.14\n",
                                                               latency=5_000_000))
-    t = time.perf_counter()
     out, _, code = lab.run("while true; do wget -q -O- http://ms.iirii.com:30077; done",
                            run_for=10)
-    wall = time.perf_counter() - t
     iterations = out.count("3.14\n")
     assert code == 130 and iterations > 1000  # ~5.5 ms of virtual time each
-    assert wall / iterations < 0.001, wall / iterations
 
 
 def test_flaskapp_loop_on_a_terminal_and_through_awk() -> None:
