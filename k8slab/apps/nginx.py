@@ -147,7 +147,7 @@ class Nginx(Server):
         self._date = ""
         self._logtime = ""
         self._responses: dict[tuple[str, str], tuple[int, int, tuple[HTTPResponse, ...]]] = {}
-        self._log_parts: dict[int, tuple[HTTPRequest, str, str, str]] = {}
+        self._log_parts: dict[int, tuple[HTTPRequest, str, str, str, tuple[str, str]]] = {}
         self._log_pending: list[str] = []
         self._log_instant = -1
         self._rng = container.rng("nginx/latency")
@@ -292,23 +292,11 @@ class Nginx(Server):
             self._date = http_date(now)
             self._logtime = _log_time(now)
             self._responses = {}
-        method = request.method.upper()
-        key = (method, request.path)
-        cached = self._responses.get(key)
-        if cached is None:
-            status, headers, body, sent = self._build(
-                method, request.path.split("?", 1)[0], self._date)
-            # A small static file costs ~50–70 µs of one core (15–20k requests/s per
-            # worker); the noise is drawn in 16 steps so that answers can be shared.
-            variants = tuple(HTTPResponse(status, headers, body, latency=cpu + 30_000,
-                                          cpu=cpu)
-                             for cpu in range(50_000, 70_000, 1_250))
-            cached = self._responses[key] = (status, sent, variants)
-        status, sent, variants = cached
         parts = self._log_parts.get(id(request))
         if parts is None or parts[0] is not request:
-            # The log line's request-dependent pieces, kept per request object: a load run
-            # sends the same request object over and over.
+            # What depends on the request alone (the response cache key, the log line's
+            # pieces) is kept per request object: a load run sends the same one over and over.
+            method = request.method.upper()
             agent = request.header("User-Agent", "-") or "-"
             referer = request.header("Referer", "-") or "-"
             forwarded = request.header("X-Forwarded-For", "-") or "-"
@@ -317,7 +305,20 @@ class Nginx(Server):
             parts = self._log_parts[id(request)] = (
                 request, f"{request.client_ip or '-'} - - [",
                 f'] "{method} {request.path} HTTP/1.1" ',
-                f' "{referer}" "{agent}" "{forwarded}"\n')
+                f' "{referer}" "{agent}" "{forwarded}"\n', (method, request.path))
+        key = parts[4]
+        cached = self._responses.get(key)
+        if cached is None:
+            method, path = key
+            status, headers, body, sent = self._build(
+                method, path.split("?", 1)[0], self._date)
+            # A small static file costs ~50–70 µs of one core (15–20k requests/s per
+            # worker); the noise is drawn in 16 steps so that answers can be shared.
+            variants = tuple(HTTPResponse(status, headers, body, latency=cpu + 30_000,
+                                          cpu=cpu)
+                             for cpu in range(50_000, 70_000, 1_250))
+            cached = self._responses[key] = (status, sent, variants)
+        status, sent, variants = cached
         line = f"{parts[1]}{self._logtime}{parts[2]}{status} {sent}{parts[3]}"
         if now != self._log_instant:
             self._flush_log()

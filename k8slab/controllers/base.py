@@ -9,8 +9,12 @@ Modelled on the controllers in ``k8s.io/kubernetes/pkg/controller`` and
   synced once;
 - a worker pops keys and calls the controller's ``sync(key)``, which re-reads the current state
   from the apiserver and reconciles it, idempotently;
-- a sync that raises is retried with the default controller rate limiter (5 ms doubling to
-  1000 s per key); ``enqueue_after`` schedules a re-check (progress deadlines, min-ready waits).
+- a sync that raises is retried through the default controller rate limiter
+  (``workqueue.DefaultTypedControllerRateLimiter``: the larger of a per-key delay of 5 ms
+  doubling to 1000 s, reset by a successful sync, and an overall token bucket of 10 adds per
+  second with a burst of 100), as are the controllers' own ``enqueueRateLimited`` re-checks
+  (:meth:`WorkQueue.add_rate_limited`); ``enqueue_after`` schedules a re-check at a time
+  (progress deadlines, min-ready waits).
 
 ``syncHandler`` is a plain attribute, as in the Go controllers, so a test can swap it out.
 """
@@ -30,6 +34,10 @@ if TYPE_CHECKING:
 __all__ = ["Controller", "WorkQueue", "key_of", "split_key"]
 
 Obj = dict[str, Any]
+
+# DefaultTypedControllerRateLimiter's overall bucket: 10 qps, burst 100
+BUCKET_QPS = 10
+BUCKET_BURST = 100
 
 
 def key_of(obj: Obj) -> str:
@@ -66,6 +74,9 @@ class WorkQueue:
         self._scheduled = False
         self._failures: dict[str, int] = {}
         self._delayed: dict[str, Any] = {}
+        # BucketRateLimiter(rate.NewLimiter(10, 100)): tokens and when they were counted
+        self._tokens = float(BUCKET_BURST)
+        self._tokens_at = cluster.loop.now
 
     def add(self, key: str) -> None:
         if key in self._processing:
@@ -90,6 +101,32 @@ class WorkQueue:
             pending.cancel()
         self._delayed[key] = loop.call_at(due, self._fire_delayed, key)
 
+    def when(self, key: str) -> int:
+        """``RateLimiter.When``: the delay before ``key`` may be added again.
+
+        The larger of ``ItemExponentialFailureRateLimiter(5ms, 1000s)`` (each call without a
+        :meth:`forget` doubles it) and a reservation on the token bucket (``x/time/rate``'s
+        ``Reserve().Delay()``: tokens may go negative, and the debt is the wait).
+        """
+        failures = self._failures.get(key, 0)
+        self._failures[key] = failures + 1
+        backoff = (min(5 * MILLISECOND * 2 ** failures, 1000 * SECOND) if failures < 40
+                   else 1000 * SECOND)
+        now = self.cluster.loop.now
+        tokens = min(float(BUCKET_BURST),
+                     self._tokens + (now - self._tokens_at) * BUCKET_QPS / SECOND) - 1.0
+        self._tokens, self._tokens_at = tokens, now
+        bucket = 0 if tokens >= 0 else int(-tokens * SECOND / BUCKET_QPS)
+        return backoff if backoff > bucket else bucket
+
+    def add_rate_limited(self, key: str) -> None:
+        """``AddRateLimited``: add ``key`` after :meth:`when` says."""
+        self.add_after(key, self.when(key))
+
+    def forget(self, key: str) -> None:
+        """``Forget``: the key's per-item back-off starts again from 5 ms."""
+        self._failures.pop(key, None)
+
     def _fire_delayed(self, key: str) -> None:
         self._delayed.pop(key, None)
         self.add(key)
@@ -106,13 +143,10 @@ class WorkQueue:
             try:
                 self.handler(key)
             except StatusError:
-                # The Go controllers requeue with back-off on any API error.
-                failures = self._failures.get(key, 0) + 1
-                self._failures[key] = failures
-                delay = min(5 * MILLISECOND * 2 ** (failures - 1), 1000 * SECOND)
-                self.add_after(key, delay)
+                # The Go controllers requeue with back-off on any API error (handleErr).
+                self.add_rate_limited(key)
             else:
-                self._failures.pop(key, None)
+                self.forget(key)
             finally:
                 self._processing.discard(key)
             if key in self._dirty_while_processing:

@@ -215,3 +215,6 @@ class DeploymentController(SyncMixin, RollingMixin, RecreateMixin, ProgressMixin
 
     def enqueue_key_after(self, d: Obj, delay: int) -> None:
         self.queue.add_after(key_of(d), delay)
+
+    def enqueue_rate_limited(self, d: Obj) -> None:
+        self.queue.add_rate_limited(key_of(d))

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...sim.clock import MILLISECOND, SECOND
+from ...sim.clock import SECOND
 from ...sim.timefmt import parse_rfc3339
 from . import util
 
@@ -101,8 +101,11 @@ class ProgressMixin:
                     + util.spec_int(d, "progressDeadlineSeconds") * SECOND)
         after = deadline - self.loop.now
         if after < SECOND:
-            # enqueueRateLimited: the first retry of the default rate limiter
-            self.enqueue_key_after(d, 5 * MILLISECOND)
+            # "requeue the deployment immediately. Make it ratelimited so we stay on the safe
+            # side": while a deployment that last progressed long ago is incomplete (a node
+            # down, pods not ready) this runs on every sync, so the queue's token bucket (10
+            # per second) is what paces it
+            self.enqueue_rate_limited(d)
             return
         # "Add a second to avoid milliseconds skew in AddAfter."
         self.enqueue_key_after(d, after + SECOND)

@@ -1,0 +1,71 @@
+"""The controllers' work queue and its default rate limiter.
+
+Reference: client-go ``util/workqueue/default_rate_limiters.go``
+(``DefaultTypedControllerRateLimiter``: ``MaxOf(ItemExponentialFailureRateLimiter(5ms,
+1000s), BucketRateLimiter(rate.NewLimiter(10, 100)))``) and the deployment controller's
+``requeueStuckDeployment`` (``pkg/controller/deployment/progress.go``), which calls
+``enqueueRateLimited`` on every sync once a progress deadline is less than a second away.
+"""
+
+from __future__ import annotations
+
+import controller_fakes as fk
+
+from k8slab.controllers.base import WorkQueue
+from k8slab.controllers.deployment import util
+from k8slab.sim.clock import MILLISECOND, SECOND
+
+
+def queue() -> WorkQueue:
+    cluster, _ = fk.world()
+    return WorkQueue(cluster, lambda key: None, name="test")
+
+
+def test_per_key_backoff_doubles_and_forget_resets_it() -> None:
+    q = queue()
+    assert [q.when("a") for _ in range(4)] == [5 * MILLISECOND, 10 * MILLISECOND,
+                                               20 * MILLISECOND, 40 * MILLISECOND]
+    assert q.when("b") == 5 * MILLISECOND  # per key
+    q.forget("a")
+    assert q.when("a") == 5 * MILLISECOND
+
+
+def test_backoff_is_capped_at_1000_seconds() -> None:
+    q = queue()
+    delays = [q.when("a") for _ in range(30)]
+    assert max(delays) == 1000 * SECOND and delays[-1] == 1000 * SECOND
+
+
+def test_token_bucket_allows_a_burst_of_100_then_10_per_second() -> None:
+    q = queue()
+    delays = []
+    for _ in range(103):
+        delays.append(q.when("a"))
+        q.forget("a")  # a successful sync: only the bucket is left to pace the key
+    assert set(delays[:100]) == {5 * MILLISECOND}
+    assert delays[100:] == [100 * MILLISECOND, 200 * MILLISECOND, 300 * MILLISECOND]
+    q.cluster.loop.advance(10 * SECOND)  # refilled: 100 tokens again at most
+    assert q.when("a") == 5 * MILLISECOND
+
+
+def test_stuck_deployment_is_rechecked_ten_times_a_second_at_most() -> None:
+    """A Deployment whose rollout finished more than progressDeadlineSeconds ago and that is
+    then incomplete (a pod turned unready) keeps ``Progressing=True/NewReplicaSetAvailable``:
+    upstream neither times it out nor stops re-checking it, and the bucket paces the checks."""
+    cluster, kubelet = fk.world()
+    cluster.api.create(fk.deployment(replicas=2, progressDeadlineSeconds=10), source="kubectl")
+    fk.run_until(cluster, lambda: fk.rollout_done(cluster))
+    cluster.loop.advance(60 * SECOND)
+    controller = cluster.controller_manager.controllers["deployment"]
+    syncs: list[int] = []
+    original = controller.syncHandler
+    controller.syncHandler = lambda key: (syncs.append(cluster.loop.now), original(key))[1]
+    pod = cluster.api.list(fk.POD, "default")[0]
+    kubelet.set_ready(pod, False)
+    cluster.loop.advance(100 * SECOND)
+    d = cluster.api.get(fk.DEPLOYMENT, "default", "web")
+    progressing = util.condition(d["status"], "Progressing")
+    assert progressing is not None and progressing["reason"] == "NewReplicaSetAvailable"
+    # rechecked all along: a burst of 100, then 10 a second
+    assert syncs[-1] > cluster.loop.now - SECOND
+    assert 1000 <= len(syncs) <= 100 + 10 * 100 + 5
