@@ -306,7 +306,7 @@ class DaemonSetController(Controller):
                 live.append(p)
                 if f[2]:
                     failed.append(p)
-                if not outdated and f[4] != hash_ and f[5] != generation:
+                if not outdated and not _updated(f, hash_, generation):
                     outdated = True
             for pod in failed:
                 self.recorder.event(ds, "Warning", "FailedDaemonPod",
@@ -429,11 +429,7 @@ class DaemonSetController(Controller):
         return {"apiVersion": "v1", "kind": "Pod", "metadata": pod_meta, "spec": spec}
 
     def _available(self, ds: Obj, pod: Obj) -> bool:
-        since = self._pod_facts(pod)[3]
-        if since is None:
-            return False
-        min_ready = int(ds["spec"].get("minReadySeconds") or 0)
-        return min_ready == 0 or since + min_ready * SECOND <= self.loop.now
+        return _available(self._pod_facts(pod)[3], ds, self.loop.now)
 
     def _rolling_update(self, ds: Obj, runs: dict[str, tuple[bool, bool]],
                         by_node: dict[str, list[Obj]], hash_: str, generation: str) -> bool:
@@ -447,8 +443,8 @@ class DaemonSetController(Controller):
         facts = self._pod_facts
         for nname in sorted(by_node):
             live = [p for p in by_node[nname] if not facts(p)[1]]
-            new = [p for p in live if _fresh(facts(p), hash_, generation)]
-            old = [p for p in live if not _fresh(facts(p), hash_, generation)]
+            new = [p for p in live if _updated(facts(p), hash_, generation)]
+            old = [p for p in live if not _updated(facts(p), hash_, generation)]
             if len(new) > 1 or len(old) > 1 or (not new and not old) or (new and old):
                 unavailable += 1
             elif new:
@@ -469,7 +465,6 @@ class DaemonSetController(Controller):
         desired = current = misscheduled = ready = available = updated = 0
         waiting = False
         facts = self._pod_facts
-        min_ready = int(ds["spec"].get("minReadySeconds") or 0) * SECOND
         now = self.loop.now
         for nname, (run, _) in runs.items():
             node_pods = by_node.get(nname)
@@ -478,15 +473,13 @@ class DaemonSetController(Controller):
                 if node_pods:
                     current += 1
                     f = facts(node_pods[0])
-                    since = f[3]
-                    if since is not None:
+                    if f[3] is not None:
                         ready += 1
-                        # _available
-                        if min_ready == 0 or since + min_ready <= now:
+                        if _available(f[3], ds, now):
                             available += 1
                         else:
                             waiting = True
-                    if f[4] == hash_ or f[5] == generation:
+                    if _updated(f, hash_, generation):
                         updated += 1
             elif node_pods:
                 misscheduled += 1
@@ -523,15 +516,18 @@ def _pinned_node(pod: Obj) -> str:
     return ""
 
 
-def _fresh(facts: _Facts, hash_: str, generation: str) -> bool:
-    """:func:`_updated` on a pod's facts."""
+def _updated(facts: _Facts, hash_: str, generation: str) -> bool:
+    """``IsPodUpdated`` on a pod's facts: the revision hash or the template generation
+    matches."""
     return facts[4] == hash_ or facts[5] == generation
 
 
-def _updated(pod: Obj, hash_: str, generation: str) -> bool:
-    """``IsPodUpdated``: the revision hash or the template generation matches."""
-    labels = pod["metadata"].get("labels") or {}
-    return labels.get(HASH_LABEL) == hash_ or labels.get(GENERATION_LABEL) == generation
+def _available(ready_since: int | None, ds: Obj, now: int) -> bool:
+    """``IsPodAvailable``: ready for at least the DaemonSet's ``minReadySeconds``."""
+    if ready_since is None:
+        return False
+    min_ready = int(ds["spec"].get("minReadySeconds") or 0)
+    return min_ready == 0 or ready_since + min_ready * SECOND <= now
 
 
 def _ready(node: Obj) -> str:

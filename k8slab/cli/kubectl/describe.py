@@ -111,6 +111,14 @@ def _meta(obj: Obj) -> Obj:
     return obj.get("metadata") or {}
 
 
+def _write_namespaced_header(w: PrefixWriter, meta: Obj) -> None:
+    """The Name, Namespace, Labels and Annotations lines most describers open with."""
+    w.write(0, f"Name:\t{meta.get('name', '')}\n")
+    w.write(0, f"Namespace:\t{meta.get('namespace', '')}\n")
+    print_labels_multiline(w, "Labels", meta.get("labels"))
+    print_annotations_multiline(w, "Annotations", meta.get("annotations"))
+
+
 def _since(text: Any, now: int) -> str:
     t = ts(text)
     return "<unknown>" if t is None else human_duration(now - t)
@@ -1079,10 +1087,7 @@ def _describe_job(api: Any, job: Obj, now: int) -> str:
 def _describe_cron_job(api: Any, cj: Obj, now: int) -> str:
     w = PrefixWriter()
     meta, spec, status = _meta(cj), cj.get("spec") or {}, cj.get("status") or {}
-    w.write(0, f"Name:\t{meta.get('name', '')}\n")
-    w.write(0, f"Namespace:\t{meta.get('namespace', '')}\n")
-    print_labels_multiline(w, "Labels", meta.get("labels"))
-    print_annotations_multiline(w, "Annotations", meta.get("annotations"))
+    _write_namespaced_header(w, meta)
     w.write(0, f"Schedule:\t{spec.get('schedule', '')}\n")
     w.write(0, f"Concurrency Policy:\t{spec.get('concurrencyPolicy', '')}\n")
     suspend = spec.get("suspend")
@@ -1408,10 +1413,7 @@ def _describe_service(api: Any, svc: Obj, now: int) -> str:
     meta, spec = _meta(svc), svc.get("spec") or {}
     slices = api.list(ENDPOINTSLICE, meta.get("namespace", ""),
                       selector=parse(f"kubernetes.io/service-name={meta.get('name', '')}"))
-    w.write(0, f"Name:\t{meta.get('name', '')}\n")
-    w.write(0, f"Namespace:\t{meta.get('namespace', '')}\n")
-    print_labels_multiline(w, "Labels", meta.get("labels"))
-    print_annotations_multiline(w, "Annotations", meta.get("annotations"))
+    _write_namespaced_header(w, meta)
     w.write(0, f"Selector:\t{format_labels(spec.get('selector'))}\n")
     w.write(0, f"Type:\t{spec.get('type', '')}\n")
     if spec.get("ipFamilyPolicy") is not None:
@@ -1466,10 +1468,7 @@ def _describe_service(api: Any, svc: Obj, now: int) -> str:
 def _describe_endpoints(api: Any, ep: Obj, now: int) -> str:
     w = PrefixWriter()
     meta = _meta(ep)
-    w.write(0, f"Name:\t{meta.get('name', '')}\n")
-    w.write(0, f"Namespace:\t{meta.get('namespace', '')}\n")
-    print_labels_multiline(w, "Labels", meta.get("labels"))
-    print_annotations_multiline(w, "Annotations", meta.get("annotations"))
+    _write_namespaced_header(w, meta)
     w.write(0, "Subsets:\n")
     for subset in ep.get("subsets") or []:
         addrs = ",".join(a.get("ip", "") for a in subset.get("addresses") or [])
@@ -1491,10 +1490,7 @@ def _describe_endpoints(api: Any, ep: Obj, now: int) -> str:
 def _describe_endpoint_slice(api: Any, es: Obj, now: int) -> str:
     w = PrefixWriter()
     meta = _meta(es)
-    w.write(0, f"Name:\t{meta.get('name', '')}\n")
-    w.write(0, f"Namespace:\t{meta.get('namespace', '')}\n")
-    print_labels_multiline(w, "Labels", meta.get("labels"))
-    print_annotations_multiline(w, "Annotations", meta.get("annotations"))
+    _write_namespaced_header(w, meta)
     w.write(0, f"AddressType:\t{es.get('addressType', '')}\n")
     ports = es.get("ports") or []
     if not ports:
@@ -1639,10 +1635,7 @@ def _describe_ingress_class(api: Any, ic: Obj, now: int) -> str:
 def _describe_config_map(api: Any, cm: Obj, now: int) -> str:
     w = PrefixWriter()
     meta = _meta(cm)
-    w.write(0, f"Name:\t{meta.get('name', '')}\n")
-    w.write(0, f"Namespace:\t{meta.get('namespace', '')}\n")
-    print_labels_multiline(w, "Labels", meta.get("labels"))
-    print_annotations_multiline(w, "Annotations", meta.get("annotations"))
+    _write_namespaced_header(w, meta)
     w.write(0, "\nData\n====\n")
     data = cm.get("data") or {}
     for key in sorted(data):
@@ -1668,10 +1661,7 @@ def _b64(value: Any) -> bytes:
 def _describe_secret(api: Any, secret: Obj, now: int) -> str:
     w = PrefixWriter()
     meta = _meta(secret)
-    w.write(0, f"Name:\t{meta.get('name', '')}\n")
-    w.write(0, f"Namespace:\t{meta.get('namespace', '')}\n")
-    print_labels_multiline(w, "Labels", meta.get("labels"))
-    print_annotations_multiline(w, "Annotations", meta.get("annotations"))
+    _write_namespaced_header(w, meta)
     w.write(0, f"\nType:\t{secret.get('type', '')}\n")
     w.write(0, "\nData\n====\n")
     data = secret.get("data") or {}
@@ -1733,10 +1723,7 @@ def _describe_hpa(api: Any, hpa: Obj, now: int) -> str:
     meta, spec, status = _meta(hpa), hpa.get("spec") or {}, hpa.get("status") or {}
     metrics, current = hpa_v2_view(hpa)
     ref = spec.get("scaleTargetRef") or {}
-    w.write(0, f"Name:\t{meta.get('name', '')}\n")
-    w.write(0, f"Namespace:\t{meta.get('namespace', '')}\n")
-    print_labels_multiline(w, "Labels", meta.get("labels"))
-    print_annotations_multiline(w, "Annotations", meta.get("annotations"))
+    _write_namespaced_header(w, meta)
     w.write(0, f"CreationTimestamp:\t{_time(meta.get('creationTimestamp'))}\n")
     w.write(0, f"Reference:\t{ref.get('kind', '')}/{ref.get('name', '')}\n")
     w.write(0, "Metrics:\t( current / target )\n")
@@ -1907,10 +1894,7 @@ def _unstructured(w: PrefixWriter, level: int, content: Obj, prefix: str) -> Non
 def _describe_generic(api: Any, obj: Obj, now: int, kind: Kind) -> str:
     w = PrefixWriter()
     meta = _meta(obj)
-    w.write(0, f"Name:\t{meta.get('name', '')}\n")
-    w.write(0, f"Namespace:\t{meta.get('namespace', '')}\n")
-    print_labels_multiline(w, "Labels", meta.get("labels"))
-    print_annotations_multiline(w, "Annotations", meta.get("annotations"))
+    _write_namespaced_header(w, meta)
     _unstructured(w, 0, obj, "")
     describe_events(_object_events(api, obj, str(obj.get("kind", ""))), w, now)
     return w.getvalue()
