@@ -141,6 +141,8 @@ class _Plugins:
     def __init__(self, api: APIServer) -> None:
         self.api = api
         self.rng = api.streams("serviceaccount-admission")
+        # DefaultTolerationSeconds: id of a pod's tolerations → (them, them with the defaults)
+        self._tolerations: dict[int, tuple[Any, Any]] = {}
 
     # ------------------------------------------------------------ NamespaceLifecycle
 
@@ -411,19 +413,31 @@ class _Plugins:
         if operation != "CREATE" or not _is(obj, "v1", "Pod"):
             return
         spec = obj.get("spec") or {}
-        tolerations = spec.get("tolerations") or []
-        not_ready = unreachable = False
-        for tol in tolerations:
-            key, effect = tol.get("key") or "", tol.get("effect") or ""
-            if effect in ("NoExecute", ""):
-                not_ready = not_ready or key in ("node.kubernetes.io/not-ready", "")
-                unreachable = unreachable or key in ("node.kubernetes.io/unreachable", "")
-        added = list(tolerations)
-        if not not_ready:
-            added.append(_NOT_READY_TOLERATION)
-        if not unreachable:
-            added.append(_UNREACHABLE_TOLERATION)
-        if len(added) != len(tolerations):
+        given = spec.get("tolerations")
+        # Pods of one template share its (never mutated) tolerations list: they share the
+        # result too, which pod validation then recognises as already checked.
+        hit = self._tolerations.get(id(given))
+        if hit is not None and hit[0] is given:
+            added = hit[1]
+        else:
+            tolerations = given or []
+            not_ready = unreachable = False
+            for tol in tolerations:
+                key, effect = tol.get("key") or "", tol.get("effect") or ""
+                if effect in ("NoExecute", ""):
+                    not_ready = not_ready or key in ("node.kubernetes.io/not-ready", "")
+                    unreachable = unreachable or key in ("node.kubernetes.io/unreachable", "")
+            added = list(tolerations)
+            if not not_ready:
+                added.append(_NOT_READY_TOLERATION)
+            if not unreachable:
+                added.append(_UNREACHABLE_TOLERATION)
+            if len(added) == len(tolerations):
+                added = given
+            if len(self._tolerations) >= 4096:
+                self._tolerations.clear()
+            self._tolerations[id(given)] = (given, added)  # pins given: its id stays unique
+        if added is not given:
             obj["spec"] = {**spec, "tolerations": added}
 
     # ------------------------------------------------------------ DefaultStorageClass
@@ -458,11 +472,13 @@ class _Plugins:
     def resource_quota(self, obj: Obj, operation: str, old: Obj | None) -> None:
         if operation != "CREATE" or RESOURCE_QUOTA is None:
             return
+        # The store drops the namespace of cluster-scoped objects on create, and a namespace
+        # without quotas is the common case: both return before the kind is resolved.
+        namespace = _meta(obj).get("namespace", "")
+        if not namespace or not self.api.has_objects(RESOURCE_QUOTA, namespace):
+            return
         kind = self.api.kind_of(obj)
         if not kind.namespaced:
-            return
-        namespace = _meta(obj).get("namespace", "")
-        if not self.api.has_objects(RESOURCE_QUOTA, namespace):
             return
         quotas = self.api.iter_kind(RESOURCE_QUOTA, namespace)
         delta = object_quota_usage(kind, obj)

@@ -70,6 +70,12 @@ class EventRecorder:
         # (tokens, last refill) per involved object
         self._spam: dict[tuple[Any, ...], tuple[float, int]] = {}
         self._last_stamp: dict[tuple[str, str], int] = {}
+        # Shared by every Event this recorder writes (stored objects are never mutated).
+        self._source: Obj = {"component": component}
+        if host:
+            self._source["host"] = host
+        # (uid, resourceVersion, fieldPath, …) → the involvedObject reference last built
+        self._involved: dict[tuple[Any, ...], Obj] = {}
 
     def event(
         self,
@@ -84,29 +90,34 @@ class EventRecorder:
 
         Returns the Event as stored, or None when the correlator dropped it.
         """
-        assert EVENT is not None
         meta = obj.get("metadata") or {}
         namespace = meta.get("namespace") or "default"
-        involved: Obj = {
-            "apiVersion": obj.get("apiVersion", "v1"),
-            "kind": obj.get("kind", ""),
-            "name": meta.get("name", ""),
-            "uid": meta.get("uid", ""),
-        }
-        if meta.get("namespace"):
-            involved["namespace"] = meta["namespace"]
-        if meta.get("resourceVersion"):
-            involved["resourceVersion"] = meta["resourceVersion"]
-        if field_path:
-            involved["fieldPath"] = field_path
+        api_version = obj.get("apiVersion", "v1")
+        kind = obj.get("kind", "")
+        obj_name = meta.get("name", "")
+        uid = meta.get("uid", "")
+        rv = meta.get("resourceVersion")
+        # A kubelet reports Pulled, Created and Started about the same pod version: those
+        # events share one (never mutated) involvedObject.
+        involved_key = (uid, rv, field_path, api_version, kind, obj_name, meta.get("namespace"))
+        involved = self._involved.get(involved_key)
+        if involved is None:
+            involved = {"apiVersion": api_version, "kind": kind, "name": obj_name, "uid": uid}
+            if meta.get("namespace"):
+                involved["namespace"] = meta["namespace"]
+            if rv:
+                involved["resourceVersion"] = rv
+            if field_path:
+                involved["fieldPath"] = field_path
+            if len(self._involved) >= MAX_LRU_CACHE_ENTRIES:
+                self._involved.clear()
+            self._involved[involved_key] = involved
         now = self.api.loop.now
         # The trace keeps what the component reported, before the correlator folds or drops
         # it: charts and tests see every action even when `kubectl get events` does not.
-        self.api.trace.append(now, self.component, "event", involved["kind"], namespace,
-                              involved["name"], {"type": type_, "reason": reason,
-                                                 "message": message})
-        obj_key = (involved["kind"], namespace, involved["name"], involved["uid"],
-                   involved["apiVersion"])
+        self.api.trace.append(now, self.component, "event", kind, namespace, obj_name,
+                              {"type": type_, "reason": reason, "message": message})
+        obj_key = (kind, namespace, obj_name, uid, api_version)
 
         # 1. aggregation (EventAggregator.EventAggregate)
         aggregate_key = (*obj_key, field_path, type_, reason)
@@ -127,9 +138,14 @@ class EventRecorder:
         self._aggregates[aggregate_key] = (messages, now)
 
         # 3. spam filter (EventSourceObjectSpamFilter), applied to every observation
-        allowed, self._spam[obj_key] = _take(self._spam.get(obj_key), now)
-        if not allowed:
-            return None
+        bucket = self._spam.get(obj_key)
+        if bucket is None:
+            # A full bucket: the first take needs no refill arithmetic.
+            self._spam[obj_key] = (SPAM_BURST - 1.0, now)
+        else:
+            allowed, self._spam[obj_key] = _take(bucket, now)
+            if not allowed:
+                return None
 
         # 2. de-duplication (eventLogger.eventObserve)
         seen = self._observed.get(key)
@@ -146,9 +162,7 @@ class EventRecorder:
                 except StatusError:
                     return None
 
-        source: Obj = {"component": self.component}
-        if self.host:
-            source["host"] = self.host
+        stamp_now = rfc3339(now)
         event: Obj = {
             "apiVersion": "v1",
             "kind": "Event",
@@ -156,9 +170,9 @@ class EventRecorder:
             "involvedObject": involved,
             "reason": reason,
             "message": message,
-            "source": source,
-            "firstTimestamp": rfc3339(now),
-            "lastTimestamp": rfc3339(now),
+            "source": self._source,
+            "firstTimestamp": stamp_now,
+            "lastTimestamp": stamp_now,
             "count": 1,
             "type": type_,
             "eventTime": None,
@@ -168,12 +182,12 @@ class EventRecorder:
         # Names carry the nanosecond of creation; events of one object created at the same
         # virtual instant take the following nanoseconds (remembered, so a burst of pod
         # creations does not probe quadratically many names).
-        stamp = max(now, self._last_stamp.get((namespace, involved["name"]), now - 1) + 1)
-        name = f"{involved['name']}.{stamp:x}"
+        stamp = max(now, self._last_stamp.get((namespace, obj_name), now - 1) + 1)
+        name = f"{obj_name}.{stamp:x}"
         while self.api.try_get(EVENT, namespace, name) is not None:
             stamp += 1
-            name = f"{involved['name']}.{stamp:x}"
-        self._last_stamp[(namespace, involved["name"])] = stamp
+            name = f"{obj_name}.{stamp:x}"
+        self._last_stamp[(namespace, obj_name)] = stamp
         event["metadata"]["name"] = name
         try:
             created = self.api.create(event, source=self.component, trusted=True)

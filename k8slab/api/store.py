@@ -123,6 +123,12 @@ class AdmissionChain(list):  # type: ignore[type-arg]
         return self
 
 
+# metadata the apiserver sets itself on create
+_SERVER_OWNED = frozenset(("uid", "resourceVersion", "creationTimestamp", "deletionTimestamp",
+                           "deletionGracePeriodSeconds", "generation", "selfLink",
+                           "managedFields"))
+
+
 def _in_scope(plugin: Admission, kind: Kind, operation: str) -> bool:
     scope: Scope | None = getattr(plugin, "admission_scope", None)
     if scope is None:
@@ -204,8 +210,9 @@ class APIServer:
                                                   dict[str, dict[tuple[str, str], Obj]]]]] = {}
         self.mutating: list[Admission] = AdmissionChain()
         self.validating: list[Admission] = AdmissionChain()
-        # (chain, kind, operation) → (the chain's version when computed, the plugins in scope)
-        self._scoped: dict[tuple[int, Kind, str], tuple[int, list[Admission]]] = {}
+        # (kind, operation) → (the chains' versions when computed, the plugins in scope)
+        self._scoped: dict[tuple[Kind, str], tuple[tuple[Any, Any],
+                                                   tuple[list[Admission], list[Admission]]]] = {}
         self.digests: dict[str, Callable[[Obj], dict[str, Any]]] = {}
         # apiserver flags and cluster facts strategies need (service CIDR, node port range…)
         self.options: dict[str, Any] = {}
@@ -291,17 +298,19 @@ class APIServer:
     def count(self, kind: Kind) -> int:
         return sum(len(v) for v in self._data.get(kind, {}).values())
 
-    def _admission(self, chain: list[Admission], kind: Kind, operation: str) -> list[Admission]:
-        """The plugins of ``chain`` (``mutating`` or ``validating``) in scope for a write."""
-        key = (id(chain), kind, operation)
-        version = getattr(chain, "version", None)
+    def _admission_pair(self, kind: Kind, operation: str
+                        ) -> tuple[list[Admission], list[Admission]]:
+        """The ``mutating`` and ``validating`` plugins in scope for a write."""
+        mutating, validating = self.mutating, self.validating
+        versions = (getattr(mutating, "version", None), getattr(validating, "version", None))
+        key = (kind, operation)
         hit = self._scoped.get(key)
-        if hit is not None and version is not None and hit[0] == version:
+        if hit is not None and hit[0] == versions and None not in versions:
             return hit[1]
-        plugins = [p for p in chain if _in_scope(p, kind, operation)]
-        if version is not None:
-            self._scoped[key] = (version, plugins)
-        return plugins
+        pair = ([p for p in mutating if _in_scope(p, kind, operation)],
+                [p for p in validating if _in_scope(p, kind, operation)])
+        self._scoped[key] = (versions, pair)
+        return pair
 
     # --------------------------------------------------------------- indexes
 
@@ -462,9 +471,9 @@ class APIServer:
                 [errors.required("metadata.name", "name or generateName is required")],
             )
         # The apiserver owns these; whatever the client sent is dropped (PrepareForCreate).
-        for key in ("uid", "resourceVersion", "creationTimestamp", "deletionTimestamp",
-                    "deletionGracePeriodSeconds", "generation", "selfLink", "managedFields"):
-            meta.pop(key, None)
+        if not _SERVER_OWNED.isdisjoint(meta):
+            for key in _SERVER_OWNED:
+                meta.pop(key, None)
         if strategy.status_subresource:
             if strategy.initial_status is not None:
                 obj["status"] = strategy.initial_status(obj)
@@ -474,12 +483,13 @@ class APIServer:
             strategy.default(obj)
         if strategy.prepare_create is not None:
             strategy.prepare_create(obj)
-        for plugin in self._admission(self.mutating, kind, "CREATE"):
+        mutating, validating = self._admission_pair(kind, "CREATE")
+        for plugin in mutating:
             plugin(obj, "CREATE", None)
         errs = strategy.validate(obj)
         if errs:
             raise errors.invalid(kind.kind, kind.group, name, errs)
-        for plugin in self._admission(self.validating, kind, "CREATE"):
+        for plugin in validating:
             plugin(obj, "CREATE", None)
         if self.try_get(kind, ns, name) is not None:
             raise errors.already_exists(kind.resource, name)
@@ -537,7 +547,6 @@ class APIServer:
                 "the object has been modified; please apply your changes to the latest "
                 "version and try again",
             )
-        new = dict(obj)
         if status:
             # The status subresource only changes status (PrepareForUpdate of the status
             # strategy): everything else comes from the stored object.
@@ -551,6 +560,7 @@ class APIServer:
                 else:
                     meta.pop(key, None)
         else:
+            new = dict(obj)
             meta = dict(meta_in)
             for key in ("uid", "creationTimestamp", "deletionTimestamp",
                         "deletionGracePeriodSeconds", "generateName"):
@@ -578,14 +588,15 @@ class APIServer:
                 strategy.prepare_update(new, old)
         new["metadata"] = meta
         if not status:
-            for plugin in self._admission(self.mutating, kind, "UPDATE"):
+            mutating, validating = self._admission_pair(kind, "UPDATE")
+            for plugin in mutating:
                 plugin(new, "UPDATE", old)
         errs = (strategy.validate_status_update(new, old) if status
                 else strategy.validate_update(new, old))
         if errs:
             raise errors.invalid(kind.kind, kind.group, name, errs)
         if not status:
-            for plugin in self._admission(self.validating, kind, "UPDATE"):
+            for plugin in validating:
                 plugin(new, "UPDATE", old)
         if new == old:
             # A no-op write does not bump the revision or wake watchers (etcd is not touched).
@@ -638,9 +649,7 @@ class APIServer:
         Sets ``spec.nodeName`` and the ``PodScheduled`` condition, which a plain update of a
         pod may not change.
         """
-        from .kinds import by_gvk as _by_gvk
-
-        pod_kind = _by_gvk("v1", "Pod")
+        pod_kind = _POD
         assert pod_kind is not None
         pod = self.get(pod_kind, namespace, name)
         spec = pod.get("spec") or {}
@@ -773,6 +782,7 @@ class APIServer:
 
 
 _PATHS: dict[str, list[str]] = {}
+_POD = by_gvk("v1", "Pod")
 
 
 def _field(obj: Obj | None, path: str) -> str | None:

@@ -42,6 +42,8 @@ __all__ = ["SeriesRecorder"]
 Obj = dict[str, Any]
 EVENT = by_gvk("v1", "Event")
 
+# events.k8s.io events have no source; one shared (never mutated) empty map stands for it
+_NO_SOURCE: Obj = {}
 REFRESH = 30 * MINUTE
 FINISH = 6 * MINUTE
 
@@ -103,7 +105,7 @@ class SeriesRecorder:
             "involvedObject": ref,
             "reason": reason,
             "message": note,
-            "source": {},
+            "source": _NO_SOURCE,
             "firstTimestamp": None,
             "lastTimestamp": None,
             "type": type_,

@@ -42,8 +42,8 @@ class Streams:
         """A version-4 UUID string, as the apiserver assigns to ``metadata.uid``."""
         # uuid.UUID(int=…, version=4) without building the object: set the variant (10xx) and
         # version (0100) bits, then format 8-4-4-4-12. One is drawn for every stored object.
-        n = (self(name).getrandbits(128) & _UUID_CLEAR) | _UUID_SET
-        h = f"{n:032x}"
+        rng = self._streams.get(name) or self(name)
+        h = "%032x" % ((rng.getrandbits(128) & _UUID_CLEAR) | _UUID_SET)
         return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
     def hex(self, name: str, length: int) -> str:
