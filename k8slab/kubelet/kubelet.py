@@ -94,6 +94,8 @@ LEASE_RENEW = 10 * SECOND
 PLEG_PERIOD = SECOND
 MIN_GRACE = 2 * SECOND
 INDEX = "kubelet:spec.nodeName"
+# Status fields others own, carried over from the stored pod.
+_KEPT_STATUS = ("nominatedNodeName", "reason", "message", "resize", "resourceClaimStatuses")
 
 
 def _node_name_key(obj: Obj) -> list[str]:
@@ -106,14 +108,15 @@ class PodRecord:
 
     def __init__(self, pod: Obj) -> None:
         meta = pod["metadata"]
-        self.pod = pod
         self.namespace: str = meta.get("namespace", "")
         self.name: str = meta["name"]
         self.uid: str = meta.get("uid", "")
         self.key = f"{self.namespace}/{self.name}"
-        spec = pod.get("spec") or {}
+        #: ``format.Pod``: ``<name>_<namespace>(<uid>)``
+        self.ref = f"{self.name}_{self.namespace}({self.uid})"
+        self.set_pod(pod)
         self.views: dict[str, ContainerView] = {
-            c["name"]: ContainerView(c) for c in spec.get("containers") or []}
+            c["name"]: ContainerView(c) for c in self.spec.get("containers") or []}
         self.kill_messages: dict[str, str] = {}
         self.backoff_reported: dict[str, str] = {}
         self.sandbox: Any = None
@@ -121,8 +124,12 @@ class PodRecord:
         # ``status.podIPs`` as last written, reused while the IP stays
         self.pod_ips: list[Obj] | None = None
         self.start_time: int | None = None
+        # ``status.startTime`` as text (the pod worker's start never moves)
+        self.start_stamp = ""
         self.ltt: dict[str, tuple[str, str]] = {}
         self.written: Obj | None = None
+        # the conditions others own in ``written`` (kept from the stored pod)
+        self.other_conditions: list[Obj] = []
         self.phase = "Pending"
         self.gone = False
         self.terminated = False
@@ -138,29 +145,42 @@ class PodRecord:
         self.gateway = ""
         self.host_ip = ""
 
-    @property
-    def spec(self) -> Obj:
-        return self.pod.get("spec") or {}
-
-    @property
-    def restart_policy(self) -> str:
-        return self.spec.get("restartPolicy") or "Always"
-
-    @property
-    def host_network(self) -> bool:
-        return bool(self.spec.get("hostNetwork"))
-
-    @property
-    def deleting(self) -> bool:
-        return bool((self.pod.get("metadata") or {}).get("deletionTimestamp"))
-
-    @property
-    def ref(self) -> str:
-        """``format.Pod``: ``<name>_<namespace>(<uid>)``."""
-        return f"{self.name}_{self.namespace}({self.uid})"
+    def set_pod(self, pod: Obj) -> None:
+        """Take the pod as last seen; what the worker reads of it on every sync is derived
+        here, once per watch event, rather than on each access."""
+        self.pod = pod
+        spec: Obj = pod.get("spec") or {}
+        self.spec = spec
+        self.restart_policy: str = spec.get("restartPolicy") or "Always"
+        self.host_network = bool(spec.get("hostNetwork"))
+        self.deleting = bool((pod.get("metadata") or {}).get("deletionTimestamp"))
 
     def probe_source_ip(self) -> str:
         return self.host_ip if self.host_network else (self.gateway or self.host_ip)
+
+
+class _ServiceEnv:
+    """One namespace's service links, with what is derived from them for every pod."""
+
+    __slots__ = ("_pairs", "env", "key", "services", "templates")
+
+    def __init__(self, services: list[Obj], key: tuple[Any, ...], env: dict[str, str]) -> None:
+        self.services = services
+        self.key = key
+        self.env = env
+        self._pairs: dict[bool, list[tuple[str, str]]] = {}
+        # (image, links enabled) → the environment of a container without env of its own,
+        # hostname aside
+        self.templates: dict[tuple[str, bool], tuple[Any, dict[str, str]]] = {}
+
+    def pairs(self, links: bool) -> list[tuple[str, str]]:
+        """``container_env`` for a container without ``env``/``envFrom``."""
+        out = self._pairs.get(links)
+        if out is None:
+            items = sorted(self.env.items())
+            out = self._pairs[links] = items if links else [
+                (k, v) for k, v in items if k.startswith("KUBERNETES_")]
+        return out
 
 
 class Kubelet:
@@ -200,7 +220,7 @@ class Kubelet:
         self._node_uid = ""
         self._dns_ip = cluster_dns_ip(self.config.service_cidr)
         self._first_start = True
-        self._env_cache: dict[str, tuple[Any, dict[str, str]]] = {}
+        self._env_cache: dict[tuple[str, bool], _ServiceEnv] = {}
         # Shared by the statuses of every pod here (stored objects are never mutated).
         self._host_ips: list[Obj] = [{"ip": node.ip}]
 
@@ -456,8 +476,9 @@ class Kubelet:
             self._admit(pod)
             return
         before = rec.pod
-        rec.pod = pod
-        if rec.deleting and not (before.get("metadata") or {}).get("deletionTimestamp"):
+        was_deleting = rec.deleting
+        rec.set_pod(pod)
+        if rec.deleting and not was_deleting:
             self.request_sync(rec)
             return
         if pod.get("spec") is not before.get("spec"):
@@ -486,6 +507,7 @@ class Kubelet:
             rec.start_time = parse_rfc3339(status["startTime"])
         else:
             rec.start_time = self.loop.now
+        rec.start_stamp = rfc3339(rec.start_time)
         for c in rec.spec.get("containers") or []:
             for kind in ("startup", "readiness", "liveness"):
                 probe = c.get(f"{kind}Probe")
@@ -767,18 +789,21 @@ class Kubelet:
                           restart_count: int) -> Container:
         spec = view.spec
         pod = rec.pod
-        env_pairs = self._environment(rec, spec)
-        env: dict[str, str] = {}
-        image_env = dict(image.image.env)
-        if "PATH" in image_env:
-            env["PATH"] = image_env["PATH"]
-        env["HOSTNAME"] = self.node.name if rec.host_network else (
-            rec.spec.get("hostname") or rec.name)
-        for k, v in image_env.items():
-            env.setdefault(k, v)
-        for k, v in env_pairs:
-            env[k] = v
-        env.setdefault("HOME", "/root" if image.image.user[0] == 0 else "/")
+        hostname = self.node.name if rec.host_network else (rec.spec.get("hostname") or rec.name)
+        services = self._service_env(rec)
+        if "env" in spec or "envFrom" in spec:
+            env = _runtime_env(image.image, hostname, self._environment(rec, spec, services))
+        else:
+            # Without env of its own the container's environment is the same for every pod
+            # but for the hostname.
+            links = rec.spec.get("enableServiceLinks", True) is not False
+            key = (image.image.name, links)
+            cached = services.templates.get(key)
+            if cached is None or cached[0] is not image.image:
+                cached = services.templates[key] = (
+                    image.image, _runtime_env(image.image, "", services.pairs(links)))
+            env = cached[1].copy()
+            env["HOSTNAME"] = hostname
         argv = _argv(spec, image.image, env)
         domain = self.config.cluster_domain
         files = PodFiles(
@@ -791,29 +816,36 @@ class Kubelet:
         return self.runtime.create_container(pod, spec, image, rec.sandbox, argv, env, files,
                                              restart_count)
 
-    def _service_env(self, rec: PodRecord) -> dict[str, str]:
+    def _service_env(self, rec: PodRecord) -> _ServiceEnv:
+        """The service links of the pod's namespace (and the master service's), recomputed
+        when a Service there (or ``kubernetes``) changed: stored objects are replaced on
+        every write, so the same objects mean the same variables."""
+        links = rec.spec.get("enableServiceLinks", True) is not False
         services: list[Obj] = []
         if SERVICE is None:
-            return {}
-        if rec.spec.get("enableServiceLinks", True) is not False:
+            return _ServiceEnv(services, (), {})
+        if links:
             services = list(self.api.iter_kind(SERVICE, rec.namespace))
         master = self.api.try_get(SERVICE, "default", "kubernetes")
-        if master is not None and master not in services:
+        if master is not None and not any(s is master for s in services):
             services.append(master)
-        key = (rec.namespace, tuple(sorted((s["metadata"].get("namespace", ""),
-                                            s["metadata"]["name"],
-                                            s["metadata"].get("resourceVersion", ""))
-                                           for s in services)))
-        cached = self._env_cache.get(key[0])
-        if cached is not None and cached[0] == key:
-            return cached[1]
-        services.sort(key=lambda s: s["metadata"]["name"])
-        env = service_env(services)
-        self._env_cache[key[0]] = (key, env)
-        return env
+        cache_key = (rec.namespace, links)
+        cached = self._env_cache.get(cache_key)
+        if cached is not None and len(cached.services) == len(services) and all(
+                a is b for a, b in zip(cached.services, services)):
+            return cached
+        key = tuple(sorted((s["metadata"].get("namespace", ""), s["metadata"]["name"],
+                            s["metadata"].get("resourceVersion", "")) for s in services))
+        if cached is not None and cached.key == key:
+            cached.services = services
+            return cached
+        ordered = sorted(services, key=lambda s: s["metadata"]["name"])
+        entry = self._env_cache[cache_key] = _ServiceEnv(services, key, service_env(ordered))
+        return entry
 
-    def _environment(self, rec: PodRecord, spec: Obj) -> list[tuple[str, str]]:
-        return container_env(rec.pod, spec, self._service_env(rec), self.node.ip, rec.pod_ip,
+    def _environment(self, rec: PodRecord, spec: Obj,
+                     services: _ServiceEnv) -> list[tuple[str, str]]:
+        return container_env(rec.pod, spec, services.env, self.node.ip, rec.pod_ip,
                              lambda src: self._lookup_source(rec, src))
 
     def _lookup_source(self, rec: PodRecord, src: Obj) -> Any:
@@ -901,70 +933,88 @@ class Kubelet:
 
     # ================================================================== status
 
-    def _refresh(self, rec: PodRecord) -> None:
+    def _container_statuses(self, rec: PodRecord) -> list[Obj]:
+        """Each container's ``started``/``ready`` (the probe results managers' view), then
+        its API status."""
         results = rec.results
+        statuses = []
         for name, view in rec.views.items():
             c = view.current
-            if c is None or not c.running:
+            if c is None or c.state != "running":
                 view.started = False
                 view.ready = False
-                continue
-            spec = view.spec
-            if spec.get("startupProbe"):
-                started = results.get((name, "startup")) == (c.id, SUCCESS)
             else:
-                started = True
-            ready = False
-            if started:
-                if spec.get("readinessProbe"):
-                    ready = results.get((name, "readiness")) == (c.id, SUCCESS)
+                spec = view.spec
+                if spec.get("startupProbe"):
+                    started = results.get((name, "startup")) == (c.id, SUCCESS)
                 else:
-                    ready = True
-            view.started = started
-            view.ready = ready
+                    started = True
+                ready = False
+                if started:
+                    if spec.get("readinessProbe"):
+                        ready = results.get((name, "readiness")) == (c.id, SUCCESS)
+                    else:
+                        ready = True
+                view.started = started
+                view.ready = ready
+            statuses.append(container_status(
+                view, volume_mount_status(view.spec) if c is not None else None))
+        return statuses
 
     def write_status(self, rec: PodRecord, terminal: bool = False) -> None:
         """Generate the API status and PUT it if it differs from the last one written."""
         if not self.running or rec.gone:
             return
         live = self.api.try_get(POD, rec.namespace, rec.name)
-        if live is None or live["metadata"].get("uid") != rec.uid:
+        if live is None:
             return
-        self._refresh(rec)
+        live_meta = live["metadata"]
+        if live_meta.get("uid") != rec.uid:
+            return
         old = live.get("status") or {}
-        statuses = [container_status(view, volume_mount_status(view.spec)
-                                     if view.current is not None else None)
-                    for view in rec.views.values()]
+        statuses = self._container_statuses(rec)
         terminal = terminal or (rec.terminated and rec.deleting)
         phase = get_phase(rec.restart_policy, statuses, terminal)
         rec.phase = phase
         sandbox = self.runtime.sandboxes.get(rec.uid)
         sandbox_ready = sandbox is not None and sandbox.ready
-        scheduled = next((c for c in old.get("conditions") or []
-                          if c.get("type") == "PodScheduled"), None)
-        generation = live["metadata"].get("generation")
-        conds = pod_conditions(phase, statuses, sandbox_ready,
-                               (scheduled or {}).get("lastTransitionTime", ""), rec.ltt,
+        old_conds = old.get("conditions") or []
+        written = rec.written
+        if written is not None and old_conds is written["conditions"]:
+            # The stored conditions are the ones written last: the same others.
+            others = rec.other_conditions
+        else:
+            others = [c for c in old_conds if c.get("type") not in KUBELET_CONDITIONS]
+        # The scheduler's PodScheduled time seeds the kubelet's memory of that condition.
+        scheduled_ltt = ""
+        if "PodScheduled" not in rec.ltt:
+            for c in old_conds:
+                if c.get("type") == "PodScheduled":
+                    scheduled_ltt = c.get("lastTransitionTime", "")
+                    break
+        generation = live_meta.get("generation")
+        conds = pod_conditions(phase, statuses, sandbox_ready, scheduled_ltt, rec.ltt,
                                self.loop.now, generation)
-        others = [c for c in old.get("conditions") or []
-                  if c.get("type") not in KUBELET_CONDITIONS]
-        status: Obj = {"conditions": others + conds, "containerStatuses": statuses,
+        status: Obj = {"conditions": others + conds if others else conds,
+                       "containerStatuses": statuses,
                        "hostIP": self.node.ip, "hostIPs": self._host_ips}
         if generation is not None:
             status["observedGeneration"] = generation
         status["phase"] = phase
-        if rec.pod_ip:
-            status["podIP"] = rec.pod_ip
-            if rec.pod_ips is None or rec.pod_ips[0]["ip"] != rec.pod_ip:
-                rec.pod_ips = [{"ip": rec.pod_ip}]
+        pod_ip = rec.pod_ip
+        if pod_ip:
+            status["podIP"] = pod_ip
+            if rec.pod_ips is None or rec.pod_ips[0]["ip"] != pod_ip:
+                rec.pod_ips = [{"ip": pod_ip}]
             status["podIPs"] = rec.pod_ips
         status["qosClass"] = old.get("qosClass") or qos_class(rec.spec)
-        if rec.start_time is not None:
-            status["startTime"] = rfc3339(rec.start_time)
-        for key in ("nominatedNodeName", "reason", "message", "resize", "resourceClaimStatuses"):
+        if rec.start_stamp:
+            status["startTime"] = rec.start_stamp
+        for key in _KEPT_STATUS:
             if key in old:
                 status[key] = old[key]
-        if status == rec.written or status == old:
+        rec.other_conditions = others
+        if status == written or (old is not written and status == old):
             rec.written = status
             return
         self.api.update({**live, "status": status}, source=self.name, status=True,
@@ -1097,6 +1147,22 @@ class Kubelet:
                 f"exec failed: exec failed: unable to start container process: {what}: unknown")
         exec_ctx = latest.exec_context(ctx.stdin, ctx.stdout, ctx.stderr, tty=ctx.tty)
         return latest.binaries[path](exec_ctx, list(argv))
+
+
+def _runtime_env(image: Any, hostname: str, env_pairs: list[tuple[str, str]]) -> dict[str, str]:
+    """The container's environment as the runtime assembles it: the image's ``PATH``,
+    ``HOSTNAME``, the image's ``ENV``, the kubelet's variables, then ``HOME``."""
+    env: dict[str, str] = {}
+    image_env = dict(image.env)
+    if "PATH" in image_env:
+        env["PATH"] = image_env["PATH"]
+    env["HOSTNAME"] = hostname
+    for k, v in image_env.items():
+        env.setdefault(k, v)
+    for k, v in env_pairs:
+        env[k] = v
+    env.setdefault("HOME", "/root" if image.user[0] == 0 else "/")
+    return env
 
 
 def _default_pull_policy(image: str) -> str:
