@@ -148,7 +148,9 @@ class Image:
     user: tuple[int, int, tuple[int, ...]] = (0, 0, (0,))
     extra: tuple[tuple[str, Any], ...] = ()
 
-    @property
+    # Derived names are asked for on every container start and status: computed once (the
+    # instance is frozen, so they never go stale).
+    @functools.cached_property
     def name(self) -> str:
         return f"{self.repository}:{self.tag}"
 
@@ -162,7 +164,7 @@ class Image:
         """The linux/amd64 manifest digest (what ``docker push`` of a pulled image uploads)."""
         return _digest("amd64", self.name)
 
-    @property
+    @functools.cached_property
     def config_id(self) -> str:
         """The image config digest (``crictl images`` IMAGE ID)."""
         return _digest("config", self.name)
@@ -195,12 +197,12 @@ class ResolvedImage:
     reference: Reference
     digest: str = field(default="")
 
-    @property
+    @functools.cached_property
     def name(self) -> str:
         """``docker.io/library/nginx:1.10``: the runtime's name (containerStatuses[].image)."""
         return f"{self.reference.repository}:{self.reference.tag or self.image.tag}"
 
-    @property
+    @functools.cached_property
     def image_id(self) -> str:
         """``containerStatuses[].imageID``: ``<repository>@<digest>``."""
         return f"{self.reference.repository}@{self.digest}"
