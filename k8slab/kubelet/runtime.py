@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..apps.base import SIGKILL, App
 from ..apps.catalog import ResolvedImage
-from ..apps.rootfs import ContainerCommands, PodFiles, build_rootfs, executables
+from ..apps.rootfs import ContainerCommands, PodFiles, build_rootfs, image_executables
 from ..sim.clock import Loop, Timer
 from ..sim.process import ExecContext, Proc, ProcessHandle, spawn
 
@@ -92,6 +92,8 @@ class Container:
         self.runtime = runtime
         self.loop: Loop = runtime.loop
         self.id = cid
+        #: the ID as the CRI reports it (``containerStatuses[].containerID``)
+        self.cri_id = f"containerd://{cid}"
         self.name: str = spec.get("name", "")
         self.spec = spec
         self.namespace: str = meta.get("namespace", "")
@@ -119,8 +121,7 @@ class Container:
         self.logs: list[tuple[int, str, str]] = []
         self.stdout = LogStream(self, "stdout")
         self.stderr = LogStream(self, "stderr")
-        app_cls = image.image.app_class()
-        self.binaries = executables(image.image, app_cls.image_binaries(image.image))
+        self.binaries = image_executables(image.image)
         self.fs = build_rootfs(image.image, files, self.binaries)
         self.commands = ContainerCommands(self.fs, self.binaries,
                                           lambda: self.env.get("PATH", ""))
