@@ -34,6 +34,7 @@ Timing draws come from the ``kubelet/<node>`` stream; container IDs from the run
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -94,6 +95,11 @@ LEASE_RENEW = 10 * SECOND
 PLEG_PERIOD = SECOND
 MIN_GRACE = 2 * SECOND
 INDEX = "kubelet:spec.nodeName"
+# The probe workers a container gets, in the order they are made.
+_PROBES = (("startup", "startupProbe"), ("readiness", "readinessProbe"),
+           ("liveness", "livenessProbe"))
+# container name → its events' ``involvedObject.fieldPath``
+_FIELD_PATHS: dict[str, str] = {}
 # Status fields others own, carried over from the stored pod.
 _KEPT_STATUS = ("nominatedNodeName", "reason", "message", "resize", "resourceClaimStatuses")
 
@@ -509,8 +515,8 @@ class Kubelet:
             rec.start_time = self.loop.now
         rec.start_stamp = rfc3339(rec.start_time)
         for c in rec.spec.get("containers") or []:
-            for kind in ("startup", "readiness", "liveness"):
-                probe = c.get(f"{kind}Probe")
+            for kind, field in _PROBES:
+                probe = c.get(field)
                 if probe:
                     rec.probes.append(ProbeWorker(self, rec, c, kind, probe))
         delay = int(self.rng.uniform(1, 6) * MILLISECOND)
@@ -674,14 +680,15 @@ class Kubelet:
             rec.gateway = self.runtime.ipam.gateway
             self._pleg_mark(rec)
         # Containers to kill: failed liveness/startup probes, changed definitions.
-        for name, message in list(rec.kill_messages.items()):
-            view = rec.views.get(name)
-            del rec.kill_messages[name]
-            if view is None or view.current is None or not view.current.running:
-                continue
-            yield from self._kill_container(rec, view, message)
-            if rec.gone or rec.deleting or not self.running:
-                return 0
+        if rec.kill_messages:
+            for name, message in list(rec.kill_messages.items()):
+                view = rec.views.get(name)
+                del rec.kill_messages[name]
+                if view is None or view.current is None or not view.current.running:
+                    continue
+                yield from self._kill_container(rec, view, message)
+                if rec.gone or rec.deleting or not self.running:
+                    return 0
         retry_at: int | None = None
         status_soon = False
         for name, view in rec.views.items():
@@ -715,10 +722,10 @@ class Kubelet:
             image = spec.get("image", "")
             policy = spec.get("imagePullPolicy") or _default_pull_policy(image)
 
-            def emit(type_: str, reason: str, message: str, _spec: Obj = spec) -> None:
-                self.container_event(rec, _spec, type_, reason, message)
-
-            result = yield from self.images.ensure(image, policy, rec.uid, emit)
+            emit = functools.partial(self.container_event, rec, spec)
+            result = self.images.check(image, policy, emit)
+            if result is None:
+                result = yield from self.images.pull(image, rec.uid, emit)
             if rec.gone or rec.deleting or not self.running:
                 return 0
             if result.image is None:
@@ -1049,8 +1056,13 @@ class Kubelet:
 
     def container_event(self, rec: PodRecord, spec: Obj, type_: str, reason: str,
                         message: str) -> None:
-        self.recorder.event(rec.pod, type_, reason, message,
-                            field_path=f"spec.containers{{{spec.get('name', '')}}}")
+        name = spec.get("name", "")
+        field_path = _FIELD_PATHS.get(name)
+        if field_path is None:
+            if len(_FIELD_PATHS) >= 4096:
+                _FIELD_PATHS.clear()
+            field_path = _FIELD_PATHS[name] = f"spec.containers{{{name}}}"
+        self.recorder.event(rec.pod, type_, reason, message, field_path=field_path)
 
     # ================================================================== network (probes)
 

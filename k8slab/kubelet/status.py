@@ -54,7 +54,7 @@ class ContainerView:
 
 
 def terminated_state(c: Any) -> Obj:
-    out: Obj = {"containerID": f"containerd://{c.id}", "exitCode": c.exit_code,
+    out: Obj = {"containerID": c.cri_id, "exitCode": c.exit_code,
                 "finishedAt": rfc3339(c.finished_at), "reason": c.reason,
                 "startedAt": rfc3339(c.started_at) if c.started_at else EPOCH}
     if c.message:
@@ -63,7 +63,9 @@ def terminated_state(c: Any) -> Obj:
 
 
 def _resources(spec: Obj) -> tuple[Obj | None, Obj | None]:
-    res = spec.get("resources") or {}
+    res = spec.get("resources")
+    if not res:
+        return None, None
     requests = res.get("requests") or {}
     limits = res.get("limits") or {}
     if not requests and not limits:
@@ -97,9 +99,10 @@ def container_status(view: ContainerView, mount_status: list[Obj] | None) -> Obj
         if view.previous is not None:
             last = {"terminated": terminated_state(view.previous)}
     else:
-        status["image"] = c.image.name
-        status["imageID"] = c.image.image_id
-        status["containerID"] = f"containerd://{c.id}"
+        image = c.image
+        status["image"] = image.name
+        status["imageID"] = image.image_id
+        status["containerID"] = c.cri_id
         if c.state == "running":
             state = {"running": {"startedAt": rfc3339(c.started_at)}}
             if view.previous is not None:
