@@ -85,6 +85,14 @@ class Sandbox:
 class Container:
     """One container, and the :class:`~k8slab.apps.base.ContainerContext` its app sees."""
 
+    # One per pod start: 30,000 of them in a big rollout.
+    __slots__ = ("_rngs", "_stop_timer", "app", "argv", "binaries", "commands", "cpus",
+                 "created_at", "cri_id", "cwd", "env", "exit_code", "finished_at", "fs",
+                 "handle", "host_ip", "hostname", "id", "image", "kernel_version", "logs",
+                 "loop", "message", "name", "namespace", "node_name", "on_exit", "pod_ip",
+                 "pod_name", "pod_uid", "reason", "restart_count", "runtime", "spec",
+                 "started_at", "state", "stderr", "stdout", "user")
+
     def __init__(self, runtime: Runtime, cid: str, pod: dict[str, Any], spec: dict[str, Any],
                  image: ResolvedImage, sandbox: Sandbox, argv: list[str],
                  env: dict[str, str], files: PodFiles, restart_count: int) -> None:
