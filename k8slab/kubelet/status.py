@@ -211,27 +211,23 @@ def pod_conditions(phase: str, statuses: list[Obj], sandbox_ready: bool,
                    scheduled_ltt: str, ltt: dict[str, tuple[str, str]], now: int,
                    generation: int | None) -> list[Obj]:
     """The kubelet-owned conditions, in order; ``ltt`` remembers each one's last flip."""
-    unready = [cs["name"] for cs in statuses if not cs.get("ready")]
-    conds: list[tuple[str, str, str, str]] = []
-    conds.append(("PodReadyToStartContainers", "True" if sandbox_ready else "False", "", ""))
-    conds.append(("Initialized", "True", "", ""))
     if phase in ("Succeeded", "Failed"):
         reason = "PodCompleted" if phase == "Succeeded" else "PodFailed"
-        conds.append(("Ready", "False", reason, ""))
-        conds.append(("ContainersReady", "False", reason, ""))
-    elif unready:
-        msg = f"containers with unready status: {_names(unready)}"
-        conds.append(("Ready", "False", "ContainersNotReady", msg))
-        conds.append(("ContainersReady", "False", "ContainersNotReady", msg))
+        ready = ("False", reason, "")
     else:
-        conds.append(("Ready", "True", "", ""))
-        conds.append(("ContainersReady", "True", "", ""))
-    conds.append(("PodScheduled", "True", "", ""))
+        unready = [cs["name"] for cs in statuses if not cs["ready"]]
+        if unready:
+            ready = ("False", "ContainersNotReady",
+                     f"containers with unready status: {_names(unready)}")
+        else:
+            ready = _READY
+    conds = (("PodReadyToStartContainers", "True" if sandbox_ready else "False", "", ""),
+             _INITIALIZED, ("Ready", *ready), ("ContainersReady", *ready), _SCHEDULED)
     stamp = ""
     out = []
     for ctype, status, reason, message in conds:
         prev = ltt.get(ctype)
-        if ctype == "PodScheduled" and prev is None and scheduled_ltt:
+        if prev is None and scheduled_ltt and ctype == "PodScheduled":
             prev = (status, scheduled_ltt)
         if prev is None or prev[0] != status:
             stamp = stamp or rfc3339(now)
@@ -256,6 +252,9 @@ def pod_conditions(phase: str, statuses: list[Obj], sandbox_ready: bool,
     return out
 
 
+_READY = ("True", "", "")
+_INITIALIZED = ("Initialized", "True", "", "")
+_SCHEDULED = ("PodScheduled", "True", "", "")
 # Condition dicts are shared between pods whose conditions flipped in the same second.
 _CONDITIONS: dict[tuple[Any, ...], Obj] = {}
 
