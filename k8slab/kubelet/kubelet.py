@@ -109,6 +109,10 @@ def _node_name_key(obj: Obj) -> list[str]:
     return [name] if name else []
 
 
+# placeholder spec of a record before its first pod (never a pod's spec)
+_UNSET: Obj = {}
+
+
 class PodRecord:
     """The kubelet's memory of one pod (the pod worker's state)."""
 
@@ -120,6 +124,9 @@ class PodRecord:
         self.key = f"{self.namespace}/{self.name}"
         #: ``format.Pod``: ``<name>_<namespace>(<uid>)``
         self.ref = f"{self.name}_{self.namespace}({self.uid})"
+        self.spec: Obj = _UNSET
+        self.restart_policy = "Always"
+        self.host_network = False
         self.set_pod(pod)
         self.views: dict[str, ContainerView] = {
             c["name"]: ContainerView(c) for c in self.spec.get("containers") or []}
@@ -155,11 +162,14 @@ class PodRecord:
         """Take the pod as last seen; what the worker reads of it on every sync is derived
         here, once per watch event, rather than on each access."""
         self.pod = pod
-        spec: Obj = pod.get("spec") or {}
-        self.spec = spec
-        self.restart_policy: str = spec.get("restartPolicy") or "Always"
-        self.host_network = bool(spec.get("hostNetwork"))
         self.deleting = bool((pod.get("metadata") or {}).get("deletionTimestamp"))
+        spec: Obj = pod.get("spec") or {}
+        if spec is self.spec:
+            # A status write (most events): the spec sub-tree is shared with the last pod.
+            return
+        self.spec = spec
+        self.restart_policy = spec.get("restartPolicy") or "Always"
+        self.host_network = bool(spec.get("hostNetwork"))
 
     def probe_source_ip(self) -> str:
         return self.host_ip if self.host_network else (self.gateway or self.host_ip)
@@ -223,6 +233,7 @@ class Kubelet:
         self._last_posted: Obj | None = None
         self._last_signature: tuple[Any, ...] = ()
         self._images_cache: tuple[int, list[Obj]] = (-1, [])
+        self._fixed: Obj | None = None
         self._node_uid = ""
         self._dns_ip = cluster_dns_ip(self.config.service_cidr)
         self._first_start = True
@@ -381,6 +392,24 @@ class Kubelet:
             self._images_cache = (self.images.version, cached)
         return cached
 
+    def _fixed_status(self) -> Obj:
+        """The parts of the node status that only change with a reboot (``nodeInfo.bootID``),
+        shared by every status this kubelet posts (stored objects are never mutated)."""
+        boot = self.ids.get("boot")
+        fixed = self._fixed
+        if fixed is None or fixed["nodeInfo"]["bootID"] != boot:
+            cap, alloc = node_status.capacity(self.node)
+            fixed = self._fixed = {
+                "addresses": [{"address": self.node.ip, "type": "InternalIP"},
+                              {"address": self.node.name, "type": "Hostname"}],
+                "allocatable": alloc,
+                "capacity": cap,
+                "daemonEndpoints": {"kubeletEndpoint": {"Port": 10250}},
+                "features": {"supplementalGroupsPolicy": True},
+                "nodeInfo": node_status.node_info(self.config, self.ids),
+            }
+        return fixed
+
     def _post_status(self, force: bool = False) -> None:
         name = self.node.name
         now = self.loop.now
@@ -401,17 +430,16 @@ class Kubelet:
         message = "" if self.network_ready else node_status.NETWORK_NOT_READY
         conds, events = node_status.conditions(self.network_ready, message, now,
                                                old.get("conditions"))
-        cap, alloc = node_status.capacity(self.node)
+        fixed = self._fixed_status()
         status: Obj = {
-            "addresses": [{"address": self.node.ip, "type": "InternalIP"},
-                          {"address": name, "type": "Hostname"}],
-            "allocatable": alloc,
-            "capacity": cap,
+            "addresses": fixed["addresses"],
+            "allocatable": fixed["allocatable"],
+            "capacity": fixed["capacity"],
             "conditions": conds,
-            "daemonEndpoints": {"kubeletEndpoint": {"Port": 10250}},
-            "features": {"supplementalGroupsPolicy": True},
+            "daemonEndpoints": fixed["daemonEndpoints"],
+            "features": fixed["features"],
             "images": self._node_images(),
-            "nodeInfo": node_status.node_info(self.config, self.ids),
+            "nodeInfo": fixed["nodeInfo"],
             "runtimeHandlers": node_status.RUNTIME_HANDLERS,
         }
         for key, value in old.items():
