@@ -83,19 +83,17 @@ def container_status(view: ContainerView, mount_status: list[Obj] | None) -> Obj
     c = view.current
     status: Obj = {"name": spec.get("name", ""), "ready": view.ready,
                    "restartCount": view.restart_count, "started": view.started}
-    allocated, resources = _resources(spec)
-    if allocated is not None:
-        status["allocatedResources"] = allocated
-    if resources is not None:
-        status["resources"] = resources
-    last: Obj = {}
+    if spec.get("resources"):
+        allocated, resources = _resources(spec)
+        if allocated is not None:
+            status["allocatedResources"] = allocated
+        if resources is not None:
+            status["resources"] = resources
+    last: Obj = _NO_STATE
     if c is None:
         status["image"] = spec.get("image", "")
         status["imageID"] = ""
-        waiting: Obj = {"reason": view.waiting_reason}
-        if view.waiting_message:
-            waiting["message"] = view.waiting_message
-        state: Obj = {"waiting": waiting}
+        state = _waiting(view.waiting_reason, view.waiting_message)
         if view.previous is not None:
             last = {"terminated": terminated_state(view.previous)}
     else:
@@ -104,7 +102,7 @@ def container_status(view: ContainerView, mount_status: list[Obj] | None) -> Obj
         status["imageID"] = image.image_id
         status["containerID"] = c.cri_id
         if c.state == "running":
-            state = {"running": {"startedAt": rfc3339(c.started_at)}}
+            state = _running(rfc3339(c.started_at))
             if view.previous is not None:
                 last = {"terminated": terminated_state(view.previous)}
         elif c.state == "exited" and view.waiting_reason in ("", "ContainerCreating"):
@@ -112,19 +110,45 @@ def container_status(view: ContainerView, mount_status: list[Obj] | None) -> Obj
             if view.previous is not None:
                 last = {"terminated": terminated_state(view.previous)}
         elif c.state == "exited":
-            waiting = {"reason": view.waiting_reason}
-            if view.waiting_message:
-                waiting["message"] = view.waiting_message
-            state = {"waiting": waiting}
+            state = _waiting(view.waiting_reason, view.waiting_message)
             last = {"terminated": terminated_state(c)}
         else:
-            state = {"waiting": {"reason": "ContainerCreating"}}
+            state = _waiting("ContainerCreating", "")
         status["user"] = _user(c.user)
         if mount_status:
             status["volumeMounts"] = mount_status
     status["state"] = state
     status["lastState"] = last
     return status
+
+
+# Container states many containers are in at once (shared like the sub-trees below): no state,
+# waiting with a reason, running since a given second.
+_NO_STATE: Obj = {}
+_STATES: dict[tuple[str, str, str], Obj] = {}
+
+
+def _waiting(reason: str, message: str) -> Obj:
+    key = ("waiting", reason, message)
+    state = _STATES.get(key)
+    if state is None:
+        waiting: Obj = {"reason": reason}
+        if message:
+            waiting["message"] = message
+        if len(_STATES) >= 65536:
+            _STATES.clear()
+        state = _STATES[key] = {"waiting": waiting}
+    return state
+
+
+def _running(started_at: str) -> Obj:
+    key = ("running", started_at, "")
+    state = _STATES.get(key)
+    if state is None:
+        if len(_STATES) >= 65536:
+            _STATES.clear()
+        state = _STATES[key] = {"running": {"startedAt": started_at}}
+    return state
 
 
 # Status sub-trees that many containers share (stored objects are never mutated): one dict per
