@@ -116,6 +116,14 @@ _UNSET: Obj = {}
 class PodRecord:
     """The kubelet's memory of one pod (the pod worker's state)."""
 
+    # One per pod bound to the node.
+    __slots__ = ("backoff_reported", "busy", "deleting", "gateway", "gone", "handle",
+                 "host_ip", "host_network", "key", "kill_messages", "ltt", "name", "namespace",
+                 "net_event", "other_conditions", "pending", "phase", "pleg_after", "pod",
+                 "pod_ip", "pod_ips", "probes", "ref", "restart_policy", "results", "resync",
+                 "sandbox", "spec", "start_stamp", "start_time", "status_timer", "terminated",
+                 "uid", "views", "written")
+
     def __init__(self, pod: Obj) -> None:
         meta = pod["metadata"]
         self.namespace: str = meta.get("namespace", "")
@@ -854,7 +862,7 @@ class Kubelet:
     def _service_env(self, rec: PodRecord) -> _ServiceEnv:
         """The service links of the pod's namespace (and the master service's), recomputed
         when a Service there (or ``kubernetes``) changed: stored objects are replaced on
-        every write, so the same objects mean the same variables."""
+        every write, so the same (or equal) objects mean the same variables."""
         links = rec.spec.get("enableServiceLinks", True) is not False
         services: list[Obj] = []
         if SERVICE is None:
@@ -862,12 +870,12 @@ class Kubelet:
         if links:
             services = list(self.api.iter_kind(SERVICE, rec.namespace))
         master = self.api.try_get(SERVICE, "default", "kubernetes")
-        if master is not None and not any(s is master for s in services):
+        if master is not None and master not in services:
             services.append(master)
         cache_key = (rec.namespace, links)
         cached = self._env_cache.get(cache_key)
-        if cached is not None and len(cached.services) == len(services) and all(
-                a is b for a, b in zip(cached.services, services)):
+        # (list equality tests identity first: unchanged Services compare at once)
+        if cached is not None and cached.services == services:
             return cached
         key = tuple(sorted((s["metadata"].get("namespace", ""), s["metadata"]["name"],
                             s["metadata"].get("resourceVersion", "")) for s in services))
