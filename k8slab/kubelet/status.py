@@ -245,11 +245,11 @@ def pod_conditions(phase: str, statuses: list[Obj], sandbox_ready: bool,
                      f"containers with unready status: {_names(unready)}")
         else:
             ready = _READY
-    conds = (("PodReadyToStartContainers", "True" if sandbox_ready else "False", "", ""),
-             _INITIALIZED, ("Ready", *ready), ("ContainersReady", *ready), _SCHEDULED)
+    conds = (("PodReadyToStartContainers", "True" if sandbox_ready else "False"), _INITIALIZED,
+             ("Ready", ready[0]), ("ContainersReady", ready[0]), _SCHEDULED)
     stamp = ""
-    out = []
-    for ctype, status, reason, message in conds:
+    times = []
+    for ctype, status in conds:
         prev = ltt.get(ctype)
         if prev is None and scheduled_ltt and ctype == "PodScheduled":
             prev = (status, scheduled_ltt)
@@ -257,30 +257,47 @@ def pod_conditions(phase: str, statuses: list[Obj], sandbox_ready: bool,
             stamp = stamp or rfc3339(now)
             prev = (status, stamp)
             ltt[ctype] = prev
-        key = (ctype, status, reason, message, prev[1], generation)
-        cond = _CONDITIONS.get(key)
-        if cond is None:
-            cond = {"lastProbeTime": None, "lastTransitionTime": prev[1]}
-            if message:
-                cond["message"] = message
-            if generation is not None:
-                cond["observedGeneration"] = generation
-            if reason:
-                cond["reason"] = reason
-            cond["status"] = status
-            cond["type"] = ctype
-            if len(_CONDITIONS) >= 65536:
-                _CONDITIONS.clear()
-            _CONDITIONS[key] = cond
-        out.append(cond)
-    return out
+        times.append(prev[1])
+    # Pods whose conditions flipped in the same seconds share the whole list.
+    key = (sandbox_ready, *ready, generation, *times)
+    out = _CONDITION_LISTS.get(key)
+    if out is None:
+        out = [_condition(ctype, status, reason, message, when, generation)
+               for (ctype, status), (reason, message), when in zip(
+                   conds, (("", ""), ("", ""), ready[1:], ready[1:], ("", "")), times)]
+        if len(_CONDITION_LISTS) >= 65536:
+            _CONDITION_LISTS.clear()
+        _CONDITION_LISTS[key] = out
+    return list(out)
+
+
+def _condition(ctype: str, status: str, reason: str, message: str, ltt: str,
+               generation: int | None) -> Obj:
+    key = (ctype, status, reason, message, ltt, generation)
+    cond = _CONDITIONS.get(key)
+    if cond is None:
+        cond = {"lastProbeTime": None, "lastTransitionTime": ltt}
+        if message:
+            cond["message"] = message
+        if generation is not None:
+            cond["observedGeneration"] = generation
+        if reason:
+            cond["reason"] = reason
+        cond["status"] = status
+        cond["type"] = ctype
+        if len(_CONDITIONS) >= 65536:
+            _CONDITIONS.clear()
+        _CONDITIONS[key] = cond
+    return cond
 
 
 _READY = ("True", "", "")
-_INITIALIZED = ("Initialized", "True", "", "")
-_SCHEDULED = ("PodScheduled", "True", "", "")
-# Condition dicts are shared between pods whose conditions flipped in the same second.
+_INITIALIZED = ("Initialized", "True")
+_SCHEDULED = ("PodScheduled", "True")
+# Condition dicts (and lists) are shared between pods whose conditions flipped in the same
+# second.
 _CONDITIONS: dict[tuple[Any, ...], Obj] = {}
+_CONDITION_LISTS: dict[tuple[Any, ...], list[Obj]] = {}
 
 
 def qos_class(spec: Obj) -> str:
