@@ -71,7 +71,6 @@ from .status import (
     get_phase,
     pod_conditions,
     qos_class,
-    volume_mount_status,
 )
 
 if TYPE_CHECKING:
@@ -1001,7 +1000,7 @@ class Kubelet:
                 view.started = started
                 view.ready = ready
             statuses.append(container_status(
-                view, volume_mount_status(view.spec) if c is not None else None))
+                view, view.mount_status() if c is not None else None))
         return statuses
 
     def write_status(self, rec: PodRecord, terminal: bool = False) -> None:

@@ -39,11 +39,13 @@ EPOCH = "1970-01-01T00:00:00Z"
 class ContainerView:
     """What the kubelet knows of one spec container when it generates the status."""
 
-    __slots__ = ("current", "previous", "ready", "restart_count", "spec", "started",
+    __slots__ = ("_mounts", "current", "previous", "ready", "restart_count", "spec", "started",
                  "waiting_message", "waiting_reason")
 
     def __init__(self, spec: Obj) -> None:
         self.spec = spec
+        # (spec, its volumeMounts status): every status of the container shares the list
+        self._mounts: tuple[Obj, list[Obj]] | None = None
         self.current: Any = None  # runtime Container
         self.previous: Any = None
         self.waiting_reason = "ContainerCreating"
@@ -51,6 +53,13 @@ class ContainerView:
         self.ready = False
         self.started = False
         self.restart_count = 0
+
+    def mount_status(self) -> list[Obj]:
+        """``containerStatuses[].volumeMounts`` for the current spec."""
+        mounts = self._mounts
+        if mounts is None or mounts[0] is not self.spec:
+            mounts = self._mounts = (self.spec, volume_mount_status(self.spec))
+        return mounts[1]
 
 
 def terminated_state(c: Any) -> Obj:
@@ -152,10 +161,9 @@ def _running(started_at: str) -> Obj:
 
 
 # Status sub-trees that many containers share (stored objects are never mutated): one dict per
-# image user, one mount list per container spec. Sharing them keeps 30,000 pod statuses small
-# and their comparisons quick.
+# image user (and one mount list per container spec, kept by its ContainerView). Sharing them
+# keeps 30,000 pod statuses small and their comparisons quick.
 _USERS: dict[tuple[Any, ...], Obj] = {}
-_MOUNTS: dict[int, tuple[Obj, list[Obj]]] = {}
 
 
 def _user(user: tuple[Any, ...]) -> Obj:
@@ -168,17 +176,6 @@ def _user(user: tuple[Any, ...]) -> Obj:
 
 
 def volume_mount_status(spec: Obj) -> list[Obj]:
-    hit = _MOUNTS.get(id(spec))
-    if hit is not None and hit[0] is spec:
-        return hit[1]
-    out = _volume_mount_status(spec)
-    if len(_MOUNTS) >= 65536:
-        _MOUNTS.clear()
-    _MOUNTS[id(spec)] = (spec, out)  # holds spec, so its id is not reused
-    return out
-
-
-def _volume_mount_status(spec: Obj) -> list[Obj]:
     out = []
     for m in spec.get("volumeMounts") or []:
         entry: Obj = {"mountPath": m.get("mountPath", ""), "name": m.get("name", "")}
