@@ -30,7 +30,7 @@ from typing import Any, Protocol
 
 from ..sim.clock import Loop
 from ..sim.fs import MemoryFS
-from ..sim.process import Command, ExecContext, Proc, Stream
+from ..sim.process import Command, ExecContext, Proc, Sleep, Stream
 
 __all__ = [
     "SIGINT",
@@ -211,8 +211,6 @@ class Server(App):
 
     def serve(self, ctx: ExecContext) -> Proc:
         """The server process: listening ``startup`` after exec, until it is stopped."""
-        from ..sim.process import Sleep
-
         self.serving = True
         self.ready_at = self.container.loop.now + self.startup
         try:

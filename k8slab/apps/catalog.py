@@ -22,6 +22,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -118,6 +119,26 @@ def parse_reference(image: str) -> Reference:
 # ----------------------------------------------------------------------------- images
 
 
+class _once:
+    """A derived attribute of a frozen instance, computed on first use and then read from the
+    instance's ``__dict__`` (``functools.cached_property`` without its lock, which costs
+    more than these names do to build)."""
+
+    def __init__(self, fn: Callable[[Any], Any]) -> None:
+        self.fn = fn
+        self.name = fn.__name__
+        self.__doc__ = fn.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, obj: Any, owner: type | None = None) -> Any:
+        if obj is None:
+            return self
+        value = obj.__dict__[self.name] = self.fn(obj)
+        return value
+
+
 @functools.lru_cache(maxsize=4096)
 def _digest(kind: str, name: str) -> str:
     return "sha256:" + hashlib.sha256(f"k8slab/{kind}/{name}".encode()).hexdigest()
@@ -148,7 +169,9 @@ class Image:
     user: tuple[int, int, tuple[int, ...]] = (0, 0, (0,))
     extra: tuple[tuple[str, Any], ...] = ()
 
-    @property
+    # Derived names are asked for on every container start and status: computed once (the
+    # instance is frozen, so they never go stale).
+    @_once
     def name(self) -> str:
         return f"{self.repository}:{self.tag}"
 
@@ -162,7 +185,7 @@ class Image:
         """The linux/amd64 manifest digest (what ``docker push`` of a pulled image uploads)."""
         return _digest("amd64", self.name)
 
-    @property
+    @_once
     def config_id(self) -> str:
         """The image config digest (``crictl images`` IMAGE ID)."""
         return _digest("config", self.name)
@@ -195,12 +218,12 @@ class ResolvedImage:
     reference: Reference
     digest: str = field(default="")
 
-    @property
+    @_once
     def name(self) -> str:
         """``docker.io/library/nginx:1.10``: the runtime's name (containerStatuses[].image)."""
         return f"{self.reference.repository}:{self.reference.tag or self.image.tag}"
 
-    @property
+    @_once
     def image_id(self) -> str:
         """``containerStatuses[].imageID``: ``<repository>@<digest>``."""
         return f"{self.reference.repository}@{self.digest}"

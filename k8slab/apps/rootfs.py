@@ -34,6 +34,7 @@ __all__ = [
     "PodFiles",
     "build_rootfs",
     "executables",
+    "image_executables",
     "missing_tool",
     "register_tool",
 ]
@@ -230,6 +231,17 @@ def executables(image: Image, app_binaries: Mapping[str, Command]) -> dict[str, 
     return cached
 
 
+def image_executables(image: Image) -> dict[str, Command]:
+    """:func:`executables` with the app's own binaries, asked of the app class only when the
+    image's table is first built (every container of an image shares it)."""
+    key = f"{image.name}/{bool(_text_commands('busybox'))}"
+    cached = _EXECUTABLES.get(key)
+    if cached is None:
+        cached = _executables(image, image.app_class().image_binaries(image))
+        _EXECUTABLES[key] = cached
+    return cached
+
+
 def _executables(image: Image, app_binaries: Mapping[str, Command]) -> dict[str, Command]:
     from .shells import bash_command, busybox_sh_command
 
@@ -274,6 +286,22 @@ def _busybox_own() -> dict[str, Command]:
     return applets()
 
 
+# (PATH, name) → the paths a lookup of ``name`` tries, in order (every container of an image
+# starts the same entrypoint through the same PATH).
+_SEARCH: dict[tuple[str, str], tuple[str, ...]] = {}
+
+
+def _search(path: str, name: str) -> tuple[str, ...]:
+    key = (path, name)
+    found = _SEARCH.get(key)
+    if found is None:
+        if len(_SEARCH) >= 4096:
+            _SEARCH.clear()
+        found = _SEARCH[key] = tuple(normpath(f"{directory}/{name}")
+                                     for directory in path.split(":") if directory)
+    return found
+
+
 class ContainerCommands(Mapping[str, Command]):
     """The command table a shell inside a container sees: names resolve through ``PATH``.
 
@@ -298,10 +326,7 @@ class ContainerCommands(Mapping[str, Command]):
         if "/" in name:
             full = normpath(name, cwd)
             return full if full in self.binaries and self._exists(full) else None
-        for directory in self._path().split(":"):
-            if not directory:
-                continue
-            full = normpath(f"{directory}/{name}")
+        for full in _search(self._path(), name):
             if full in self.binaries and self._exists(full):
                 return full
         return None

@@ -47,6 +47,10 @@ class ImageResult:
     message: str = ""
 
 
+# image as written in a pod → its normalized name (``docker.io/library/nginx:1.10``)
+_NORMALIZED: dict[str, str] = {}
+
+
 def _ms(ns: int) -> str:
     return go_duration(ns - ns % MILLISECOND)
 
@@ -87,14 +91,26 @@ class ImageManager:
 
     def ensure(self, image: str, policy: str, backoff_key: str, emit: Emit) -> Proc:
         """A process returning an :class:`ImageResult` (events go through ``emit``)."""
-        try:
-            ref = parse_reference(image)
-        except ReferenceError as exc:
-            msg = (f'Failed to apply default image tag "{image}": couldn\'t parse image '
-                   f'reference "{image}": {exc}')
-            emit("Warning", "InspectFailed", msg)
-            return ImageResult(None, "InvalidImageName", msg)
-        name = str(ref)
+        result = self.check(image, policy, emit)
+        if result is not None:
+            return result
+        return (yield from self.pull(image, backoff_key, emit))
+
+    def check(self, image: str, policy: str, emit: Emit) -> ImageResult | None:
+        """The steps of ``EnsureImageExists`` that need no pull: the result, or None when
+        the image has to be pulled (:meth:`pull`)."""
+        name = _NORMALIZED.get(image)
+        if name is None:
+            try:
+                ref = parse_reference(image)
+            except ReferenceError as exc:
+                msg = (f'Failed to apply default image tag "{image}": couldn\'t parse image '
+                       f'reference "{image}": {exc}')
+                emit("Warning", "InspectFailed", msg)
+                return ImageResult(None, "InvalidImageName", msg)
+            if len(_NORMALIZED) >= 4096:
+                _NORMALIZED.clear()
+            name = _NORMALIZED[image] = str(ref)
         present = self.present.get(name)
         if policy == "Never" or (policy != "Always" and present is not None):
             if present is not None:
@@ -104,6 +120,11 @@ class ImageManager:
             msg = f'Container image "{image}" is not present with pull policy of Never'
             emit("Warning", "ErrImageNeverPull", msg)
             return ImageResult(None, "ErrImageNeverPull", msg)
+        return None
+
+    def pull(self, image: str, backoff_key: str, emit: Emit) -> Proc:
+        """The pull (or its back-off) of an image :meth:`check` did not settle."""
+        name = str(parse_reference(image))
         key = f"{backoff_key}_{image}"
         now = self.loop.now
         if self.backoff.in_backoff_since_update(key, now):

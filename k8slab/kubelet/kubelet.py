@@ -34,6 +34,7 @@ Timing draws come from the ``kubelet/<node>`` stream; container IDs from the run
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -70,7 +71,6 @@ from .status import (
     get_phase,
     pod_conditions,
     qos_class,
-    volume_mount_status,
 )
 
 if TYPE_CHECKING:
@@ -94,6 +94,13 @@ LEASE_RENEW = 10 * SECOND
 PLEG_PERIOD = SECOND
 MIN_GRACE = 2 * SECOND
 INDEX = "kubelet:spec.nodeName"
+# The probe workers a container gets, in the order they are made.
+_PROBES = (("startup", "startupProbe"), ("readiness", "readinessProbe"),
+           ("liveness", "livenessProbe"))
+# container name → its events' ``involvedObject.fieldPath``
+_FIELD_PATHS: dict[str, str] = {}
+# Status fields others own, carried over from the stored pod.
+_KEPT_STATUS = ("nominatedNodeName", "reason", "message", "resize", "resourceClaimStatuses")
 
 
 def _node_name_key(obj: Obj) -> list[str]:
@@ -101,19 +108,35 @@ def _node_name_key(obj: Obj) -> list[str]:
     return [name] if name else []
 
 
+# placeholder spec of a record before its first pod (never a pod's spec)
+_UNSET: Obj = {}
+
+
 class PodRecord:
     """The kubelet's memory of one pod (the pod worker's state)."""
 
+    # One per pod bound to the node.
+    __slots__ = ("backoff_reported", "busy", "deleting", "gateway", "gone", "handle",
+                 "host_ip", "host_network", "key", "kill_messages", "ltt", "name", "namespace",
+                 "net_event", "other_conditions", "pending", "phase", "pleg_after", "pod",
+                 "pod_ip", "pod_ips", "probes", "ref", "restart_policy", "results", "resync",
+                 "sandbox", "spec", "start_stamp", "start_time", "status_timer", "terminated",
+                 "uid", "views", "written")
+
     def __init__(self, pod: Obj) -> None:
         meta = pod["metadata"]
-        self.pod = pod
         self.namespace: str = meta.get("namespace", "")
         self.name: str = meta["name"]
         self.uid: str = meta.get("uid", "")
         self.key = f"{self.namespace}/{self.name}"
-        spec = pod.get("spec") or {}
+        #: ``format.Pod``: ``<name>_<namespace>(<uid>)``
+        self.ref = f"{self.name}_{self.namespace}({self.uid})"
+        self.spec: Obj = _UNSET
+        self.restart_policy = "Always"
+        self.host_network = False
+        self.set_pod(pod)
         self.views: dict[str, ContainerView] = {
-            c["name"]: ContainerView(c) for c in spec.get("containers") or []}
+            c["name"]: ContainerView(c) for c in self.spec.get("containers") or []}
         self.kill_messages: dict[str, str] = {}
         self.backoff_reported: dict[str, str] = {}
         self.sandbox: Any = None
@@ -121,8 +144,12 @@ class PodRecord:
         # ``status.podIPs`` as last written, reused while the IP stays
         self.pod_ips: list[Obj] | None = None
         self.start_time: int | None = None
+        # ``status.startTime`` as text (the pod worker's start never moves)
+        self.start_stamp = ""
         self.ltt: dict[str, tuple[str, str]] = {}
         self.written: Obj | None = None
+        # the conditions others own in ``written`` (kept from the stored pod)
+        self.other_conditions: list[Obj] = []
         self.phase = "Pending"
         self.gone = False
         self.terminated = False
@@ -138,29 +165,45 @@ class PodRecord:
         self.gateway = ""
         self.host_ip = ""
 
-    @property
-    def spec(self) -> Obj:
-        return self.pod.get("spec") or {}
-
-    @property
-    def restart_policy(self) -> str:
-        return self.spec.get("restartPolicy") or "Always"
-
-    @property
-    def host_network(self) -> bool:
-        return bool(self.spec.get("hostNetwork"))
-
-    @property
-    def deleting(self) -> bool:
-        return bool((self.pod.get("metadata") or {}).get("deletionTimestamp"))
-
-    @property
-    def ref(self) -> str:
-        """``format.Pod``: ``<name>_<namespace>(<uid>)``."""
-        return f"{self.name}_{self.namespace}({self.uid})"
+    def set_pod(self, pod: Obj) -> None:
+        """Take the pod as last seen; what the worker reads of it on every sync is derived
+        here, once per watch event, rather than on each access."""
+        self.pod = pod
+        self.deleting = bool((pod.get("metadata") or {}).get("deletionTimestamp"))
+        spec: Obj = pod.get("spec") or {}
+        if spec is self.spec:
+            # A status write (most events): the spec sub-tree is shared with the last pod.
+            return
+        self.spec = spec
+        self.restart_policy = spec.get("restartPolicy") or "Always"
+        self.host_network = bool(spec.get("hostNetwork"))
 
     def probe_source_ip(self) -> str:
         return self.host_ip if self.host_network else (self.gateway or self.host_ip)
+
+
+class _ServiceEnv:
+    """One namespace's service links, with what is derived from them for every pod."""
+
+    __slots__ = ("_pairs", "env", "key", "services", "templates")
+
+    def __init__(self, services: list[Obj], key: tuple[Any, ...], env: dict[str, str]) -> None:
+        self.services = services
+        self.key = key
+        self.env = env
+        self._pairs: dict[bool, list[tuple[str, str]]] = {}
+        # (image, links enabled) → the environment of a container without env of its own,
+        # hostname aside
+        self.templates: dict[tuple[str, bool], tuple[Any, dict[str, str]]] = {}
+
+    def pairs(self, links: bool) -> list[tuple[str, str]]:
+        """``container_env`` for a container without ``env``/``envFrom``."""
+        out = self._pairs.get(links)
+        if out is None:
+            items = sorted(self.env.items())
+            out = self._pairs[links] = items if links else [
+                (k, v) for k, v in items if k.startswith("KUBERNETES_")]
+        return out
 
 
 class Kubelet:
@@ -197,10 +240,11 @@ class Kubelet:
         self._last_posted: Obj | None = None
         self._last_signature: tuple[Any, ...] = ()
         self._images_cache: tuple[int, list[Obj]] = (-1, [])
+        self._fixed: Obj | None = None
         self._node_uid = ""
         self._dns_ip = cluster_dns_ip(self.config.service_cidr)
         self._first_start = True
-        self._env_cache: dict[str, tuple[Any, dict[str, str]]] = {}
+        self._env_cache: dict[tuple[str, bool], _ServiceEnv] = {}
         # Shared by the statuses of every pod here (stored objects are never mutated).
         self._host_ips: list[Obj] = [{"ip": node.ip}]
 
@@ -355,6 +399,24 @@ class Kubelet:
             self._images_cache = (self.images.version, cached)
         return cached
 
+    def _fixed_status(self) -> Obj:
+        """The parts of the node status that only change with a reboot (``nodeInfo.bootID``),
+        shared by every status this kubelet posts (stored objects are never mutated)."""
+        boot = self.ids.get("boot")
+        fixed = self._fixed
+        if fixed is None or fixed["nodeInfo"]["bootID"] != boot:
+            cap, alloc = node_status.capacity(self.node)
+            fixed = self._fixed = {
+                "addresses": [{"address": self.node.ip, "type": "InternalIP"},
+                              {"address": self.node.name, "type": "Hostname"}],
+                "allocatable": alloc,
+                "capacity": cap,
+                "daemonEndpoints": {"kubeletEndpoint": {"Port": 10250}},
+                "features": {"supplementalGroupsPolicy": True},
+                "nodeInfo": node_status.node_info(self.config, self.ids),
+            }
+        return fixed
+
     def _post_status(self, force: bool = False) -> None:
         name = self.node.name
         now = self.loop.now
@@ -375,17 +437,16 @@ class Kubelet:
         message = "" if self.network_ready else node_status.NETWORK_NOT_READY
         conds, events = node_status.conditions(self.network_ready, message, now,
                                                old.get("conditions"))
-        cap, alloc = node_status.capacity(self.node)
+        fixed = self._fixed_status()
         status: Obj = {
-            "addresses": [{"address": self.node.ip, "type": "InternalIP"},
-                          {"address": name, "type": "Hostname"}],
-            "allocatable": alloc,
-            "capacity": cap,
+            "addresses": fixed["addresses"],
+            "allocatable": fixed["allocatable"],
+            "capacity": fixed["capacity"],
             "conditions": conds,
-            "daemonEndpoints": {"kubeletEndpoint": {"Port": 10250}},
-            "features": {"supplementalGroupsPolicy": True},
+            "daemonEndpoints": fixed["daemonEndpoints"],
+            "features": fixed["features"],
             "images": self._node_images(),
-            "nodeInfo": node_status.node_info(self.config, self.ids),
+            "nodeInfo": fixed["nodeInfo"],
             "runtimeHandlers": node_status.RUNTIME_HANDLERS,
         }
         for key, value in old.items():
@@ -456,8 +517,9 @@ class Kubelet:
             self._admit(pod)
             return
         before = rec.pod
-        rec.pod = pod
-        if rec.deleting and not (before.get("metadata") or {}).get("deletionTimestamp"):
+        was_deleting = rec.deleting
+        rec.set_pod(pod)
+        if rec.deleting and not was_deleting:
             self.request_sync(rec)
             return
         if pod.get("spec") is not before.get("spec"):
@@ -486,9 +548,10 @@ class Kubelet:
             rec.start_time = parse_rfc3339(status["startTime"])
         else:
             rec.start_time = self.loop.now
+        rec.start_stamp = rfc3339(rec.start_time)
         for c in rec.spec.get("containers") or []:
-            for kind in ("startup", "readiness", "liveness"):
-                probe = c.get(f"{kind}Probe")
+            for kind, field in _PROBES:
+                probe = c.get(field)
                 if probe:
                     rec.probes.append(ProbeWorker(self, rec, c, kind, probe))
         delay = int(self.rng.uniform(1, 6) * MILLISECOND)
@@ -652,14 +715,15 @@ class Kubelet:
             rec.gateway = self.runtime.ipam.gateway
             self._pleg_mark(rec)
         # Containers to kill: failed liveness/startup probes, changed definitions.
-        for name, message in list(rec.kill_messages.items()):
-            view = rec.views.get(name)
-            del rec.kill_messages[name]
-            if view is None or view.current is None or not view.current.running:
-                continue
-            yield from self._kill_container(rec, view, message)
-            if rec.gone or rec.deleting or not self.running:
-                return 0
+        if rec.kill_messages:
+            for name, message in list(rec.kill_messages.items()):
+                view = rec.views.get(name)
+                del rec.kill_messages[name]
+                if view is None or view.current is None or not view.current.running:
+                    continue
+                yield from self._kill_container(rec, view, message)
+                if rec.gone or rec.deleting or not self.running:
+                    return 0
         retry_at: int | None = None
         status_soon = False
         for name, view in rec.views.items():
@@ -693,10 +757,10 @@ class Kubelet:
             image = spec.get("image", "")
             policy = spec.get("imagePullPolicy") or _default_pull_policy(image)
 
-            def emit(type_: str, reason: str, message: str, _spec: Obj = spec) -> None:
-                self.container_event(rec, _spec, type_, reason, message)
-
-            result = yield from self.images.ensure(image, policy, rec.uid, emit)
+            emit = functools.partial(self.container_event, rec, spec)
+            result = self.images.check(image, policy, emit)
+            if result is None:
+                result = yield from self.images.pull(image, rec.uid, emit)
             if rec.gone or rec.deleting or not self.running:
                 return 0
             if result.image is None:
@@ -767,18 +831,21 @@ class Kubelet:
                           restart_count: int) -> Container:
         spec = view.spec
         pod = rec.pod
-        env_pairs = self._environment(rec, spec)
-        env: dict[str, str] = {}
-        image_env = dict(image.image.env)
-        if "PATH" in image_env:
-            env["PATH"] = image_env["PATH"]
-        env["HOSTNAME"] = self.node.name if rec.host_network else (
-            rec.spec.get("hostname") or rec.name)
-        for k, v in image_env.items():
-            env.setdefault(k, v)
-        for k, v in env_pairs:
-            env[k] = v
-        env.setdefault("HOME", "/root" if image.image.user[0] == 0 else "/")
+        hostname = self.node.name if rec.host_network else (rec.spec.get("hostname") or rec.name)
+        services = self._service_env(rec)
+        if "env" in spec or "envFrom" in spec:
+            env = _runtime_env(image.image, hostname, self._environment(rec, spec, services))
+        else:
+            # Without env of its own the container's environment is the same for every pod
+            # but for the hostname.
+            links = rec.spec.get("enableServiceLinks", True) is not False
+            key = (image.image.name, links)
+            cached = services.templates.get(key)
+            if cached is None or cached[0] is not image.image:
+                cached = services.templates[key] = (
+                    image.image, _runtime_env(image.image, "", services.pairs(links)))
+            env = cached[1].copy()
+            env["HOSTNAME"] = hostname
         argv = _argv(spec, image.image, env)
         domain = self.config.cluster_domain
         files = PodFiles(
@@ -791,29 +858,36 @@ class Kubelet:
         return self.runtime.create_container(pod, spec, image, rec.sandbox, argv, env, files,
                                              restart_count)
 
-    def _service_env(self, rec: PodRecord) -> dict[str, str]:
+    def _service_env(self, rec: PodRecord) -> _ServiceEnv:
+        """The service links of the pod's namespace (and the master service's), recomputed
+        when a Service there (or ``kubernetes``) changed: stored objects are replaced on
+        every write, so the same (or equal) objects mean the same variables."""
+        links = rec.spec.get("enableServiceLinks", True) is not False
         services: list[Obj] = []
         if SERVICE is None:
-            return {}
-        if rec.spec.get("enableServiceLinks", True) is not False:
+            return _ServiceEnv(services, (), {})
+        if links:
             services = list(self.api.iter_kind(SERVICE, rec.namespace))
         master = self.api.try_get(SERVICE, "default", "kubernetes")
         if master is not None and master not in services:
             services.append(master)
-        key = (rec.namespace, tuple(sorted((s["metadata"].get("namespace", ""),
-                                            s["metadata"]["name"],
-                                            s["metadata"].get("resourceVersion", ""))
-                                           for s in services)))
-        cached = self._env_cache.get(key[0])
-        if cached is not None and cached[0] == key:
-            return cached[1]
-        services.sort(key=lambda s: s["metadata"]["name"])
-        env = service_env(services)
-        self._env_cache[key[0]] = (key, env)
-        return env
+        cache_key = (rec.namespace, links)
+        cached = self._env_cache.get(cache_key)
+        # (list equality tests identity first: unchanged Services compare at once)
+        if cached is not None and cached.services == services:
+            return cached
+        key = tuple(sorted((s["metadata"].get("namespace", ""), s["metadata"]["name"],
+                            s["metadata"].get("resourceVersion", "")) for s in services))
+        if cached is not None and cached.key == key:
+            cached.services = services
+            return cached
+        ordered = sorted(services, key=lambda s: s["metadata"]["name"])
+        entry = self._env_cache[cache_key] = _ServiceEnv(services, key, service_env(ordered))
+        return entry
 
-    def _environment(self, rec: PodRecord, spec: Obj) -> list[tuple[str, str]]:
-        return container_env(rec.pod, spec, self._service_env(rec), self.node.ip, rec.pod_ip,
+    def _environment(self, rec: PodRecord, spec: Obj,
+                     services: _ServiceEnv) -> list[tuple[str, str]]:
+        return container_env(rec.pod, spec, services.env, self.node.ip, rec.pod_ip,
                              lambda src: self._lookup_source(rec, src))
 
     def _lookup_source(self, rec: PodRecord, src: Obj) -> Any:
@@ -901,70 +975,88 @@ class Kubelet:
 
     # ================================================================== status
 
-    def _refresh(self, rec: PodRecord) -> None:
+    def _container_statuses(self, rec: PodRecord) -> list[Obj]:
+        """Each container's ``started``/``ready`` (the probe results managers' view), then
+        its API status."""
         results = rec.results
+        statuses = []
         for name, view in rec.views.items():
             c = view.current
-            if c is None or not c.running:
+            if c is None or c.state != "running":
                 view.started = False
                 view.ready = False
-                continue
-            spec = view.spec
-            if spec.get("startupProbe"):
-                started = results.get((name, "startup")) == (c.id, SUCCESS)
             else:
-                started = True
-            ready = False
-            if started:
-                if spec.get("readinessProbe"):
-                    ready = results.get((name, "readiness")) == (c.id, SUCCESS)
+                spec = view.spec
+                if spec.get("startupProbe"):
+                    started = results.get((name, "startup")) == (c.id, SUCCESS)
                 else:
-                    ready = True
-            view.started = started
-            view.ready = ready
+                    started = True
+                ready = False
+                if started:
+                    if spec.get("readinessProbe"):
+                        ready = results.get((name, "readiness")) == (c.id, SUCCESS)
+                    else:
+                        ready = True
+                view.started = started
+                view.ready = ready
+            statuses.append(container_status(
+                view, view.mount_status() if c is not None else None))
+        return statuses
 
     def write_status(self, rec: PodRecord, terminal: bool = False) -> None:
         """Generate the API status and PUT it if it differs from the last one written."""
         if not self.running or rec.gone:
             return
         live = self.api.try_get(POD, rec.namespace, rec.name)
-        if live is None or live["metadata"].get("uid") != rec.uid:
+        if live is None:
             return
-        self._refresh(rec)
+        live_meta = live["metadata"]
+        if live_meta.get("uid") != rec.uid:
+            return
         old = live.get("status") or {}
-        statuses = [container_status(view, volume_mount_status(view.spec)
-                                     if view.current is not None else None)
-                    for view in rec.views.values()]
+        statuses = self._container_statuses(rec)
         terminal = terminal or (rec.terminated and rec.deleting)
         phase = get_phase(rec.restart_policy, statuses, terminal)
         rec.phase = phase
         sandbox = self.runtime.sandboxes.get(rec.uid)
         sandbox_ready = sandbox is not None and sandbox.ready
-        scheduled = next((c for c in old.get("conditions") or []
-                          if c.get("type") == "PodScheduled"), None)
-        generation = live["metadata"].get("generation")
-        conds = pod_conditions(phase, statuses, sandbox_ready,
-                               (scheduled or {}).get("lastTransitionTime", ""), rec.ltt,
+        old_conds = old.get("conditions") or []
+        written = rec.written
+        if written is not None and old_conds is written["conditions"]:
+            # The stored conditions are the ones written last: the same others.
+            others = rec.other_conditions
+        else:
+            others = [c for c in old_conds if c.get("type") not in KUBELET_CONDITIONS]
+        # The scheduler's PodScheduled time seeds the kubelet's memory of that condition.
+        scheduled_ltt = ""
+        if "PodScheduled" not in rec.ltt:
+            for c in old_conds:
+                if c.get("type") == "PodScheduled":
+                    scheduled_ltt = c.get("lastTransitionTime", "")
+                    break
+        generation = live_meta.get("generation")
+        conds = pod_conditions(phase, statuses, sandbox_ready, scheduled_ltt, rec.ltt,
                                self.loop.now, generation)
-        others = [c for c in old.get("conditions") or []
-                  if c.get("type") not in KUBELET_CONDITIONS]
-        status: Obj = {"conditions": others + conds, "containerStatuses": statuses,
+        status: Obj = {"conditions": others + conds if others else conds,
+                       "containerStatuses": statuses,
                        "hostIP": self.node.ip, "hostIPs": self._host_ips}
         if generation is not None:
             status["observedGeneration"] = generation
         status["phase"] = phase
-        if rec.pod_ip:
-            status["podIP"] = rec.pod_ip
-            if rec.pod_ips is None or rec.pod_ips[0]["ip"] != rec.pod_ip:
-                rec.pod_ips = [{"ip": rec.pod_ip}]
+        pod_ip = rec.pod_ip
+        if pod_ip:
+            status["podIP"] = pod_ip
+            if rec.pod_ips is None or rec.pod_ips[0]["ip"] != pod_ip:
+                rec.pod_ips = [{"ip": pod_ip}]
             status["podIPs"] = rec.pod_ips
         status["qosClass"] = old.get("qosClass") or qos_class(rec.spec)
-        if rec.start_time is not None:
-            status["startTime"] = rfc3339(rec.start_time)
-        for key in ("nominatedNodeName", "reason", "message", "resize", "resourceClaimStatuses"):
+        if rec.start_stamp:
+            status["startTime"] = rec.start_stamp
+        for key in _KEPT_STATUS:
             if key in old:
                 status[key] = old[key]
-        if status == rec.written or status == old:
+        rec.other_conditions = others
+        if status == written or (old is not written and status == old):
             rec.written = status
             return
         self.api.update({**live, "status": status}, source=self.name, status=True,
@@ -999,8 +1091,13 @@ class Kubelet:
 
     def container_event(self, rec: PodRecord, spec: Obj, type_: str, reason: str,
                         message: str) -> None:
-        self.recorder.event(rec.pod, type_, reason, message,
-                            field_path=f"spec.containers{{{spec.get('name', '')}}}")
+        name = spec.get("name", "")
+        field_path = _FIELD_PATHS.get(name)
+        if field_path is None:
+            if len(_FIELD_PATHS) >= 4096:
+                _FIELD_PATHS.clear()
+            field_path = _FIELD_PATHS[name] = f"spec.containers{{{name}}}"
+        self.recorder.event(rec.pod, type_, reason, message, field_path=field_path)
 
     # ================================================================== network (probes)
 
@@ -1097,6 +1194,22 @@ class Kubelet:
                 f"exec failed: exec failed: unable to start container process: {what}: unknown")
         exec_ctx = latest.exec_context(ctx.stdin, ctx.stdout, ctx.stderr, tty=ctx.tty)
         return latest.binaries[path](exec_ctx, list(argv))
+
+
+def _runtime_env(image: Any, hostname: str, env_pairs: list[tuple[str, str]]) -> dict[str, str]:
+    """The container's environment as the runtime assembles it: the image's ``PATH``,
+    ``HOSTNAME``, the image's ``ENV``, the kubelet's variables, then ``HOME``."""
+    env: dict[str, str] = {}
+    image_env = dict(image.env)
+    if "PATH" in image_env:
+        env["PATH"] = image_env["PATH"]
+    env["HOSTNAME"] = hostname
+    for k, v in image_env.items():
+        env.setdefault(k, v)
+    for k, v in env_pairs:
+        env[k] = v
+    env.setdefault("HOME", "/root" if image.user[0] == 0 else "/")
+    return env
 
 
 def _default_pull_policy(image: str) -> str:

@@ -32,28 +32,35 @@ def cluster_dns_ip(service_cidr: str) -> str:
     return str(ipaddress.ip_network(service_cidr, strict=False).network_address + 10)
 
 
+_HOSTS_HEADER = ("# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n"
+                 "::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\n"
+                 "fe00::0\tip6-mcastprefix\nfe00::1\tip6-allnodes\nfe00::2\tip6-allrouters\n")
+
+
 def hosts_file(pod: Obj, pod_ip: str, cluster_domain: str) -> str:
     spec = pod.get("spec") or {}
     name = (pod.get("metadata") or {}).get("name", "")
-    lines = ["# Kubernetes-managed hosts file.", "127.0.0.1\tlocalhost",
-             "::1\tlocalhost ip6-localhost ip6-loopback", "fe00::0\tip6-localnet",
-             "fe00::0\tip6-mcastprefix", "fe00::1\tip6-allnodes", "fe00::2\tip6-allrouters"]
     hostname = spec.get("hostname") or name
     subdomain = spec.get("subdomain")
+    out = _HOSTS_HEADER
     if pod_ip:
         if subdomain:
             ns = (pod.get("metadata") or {}).get("namespace", "default")
             fqdn = f"{hostname}.{subdomain}.{ns}.svc.{cluster_domain}"
-            lines.append(f"{pod_ip}\t{fqdn}\t{hostname}")
+            out += f"{pod_ip}\t{fqdn}\t{hostname}\n"
         else:
-            lines.append(f"{pod_ip}\t{hostname}")
+            out += f"{pod_ip}\t{hostname}\n"
     aliases = spec.get("hostAliases") or []
     if aliases:
-        lines.append("")
-        lines.append("# Entries added by HostAliases.")
+        out += "\n# Entries added by HostAliases.\n"
         for alias in aliases:
-            lines.append(f"{alias.get('ip', '')}\t" + "\t".join(alias.get("hostnames") or []))
-    return "\n".join(lines) + "\n"
+            out += f"{alias.get('ip', '')}\t" + "\t".join(alias.get("hostnames") or []) + "\n"
+    return out
+
+
+# (namespace, DNS IP, domain, policy) → the file, for pods without a ``dnsConfig``: every pod
+# of a namespace gets the same one.
+_RESOLV: dict[tuple[str, str, str, str], str] = {}
 
 
 def resolv_conf(pod: Obj, dns_ip: str, cluster_domain: str) -> str:
@@ -62,6 +69,18 @@ def resolv_conf(pod: Obj, dns_ip: str, cluster_domain: str) -> str:
     policy = spec.get("dnsPolicy") or "ClusterFirst"
     if spec.get("hostNetwork") and policy == "ClusterFirst":
         policy = "Default"
+    if spec.get("dnsConfig"):
+        return _resolv_conf(spec, ns, policy, dns_ip, cluster_domain)
+    key = (ns, dns_ip, cluster_domain, policy)
+    text = _RESOLV.get(key)
+    if text is None:
+        if len(_RESOLV) >= 4096:
+            _RESOLV.clear()
+        text = _RESOLV[key] = _resolv_conf(spec, ns, policy, dns_ip, cluster_domain)
+    return text
+
+
+def _resolv_conf(spec: Obj, ns: str, policy: str, dns_ip: str, cluster_domain: str) -> str:
     if policy == "None":
         searches: list[str] = []
         servers: list[str] = []
@@ -129,6 +148,9 @@ _REF = re.compile(r"\$\$|\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)")
 
 def expand(text: str, env: dict[str, str]) -> str:
     """``third_party/forked/golang/expansion``: ``$(VAR)`` from ``env``, ``$$`` escapes."""
+
+    if "$" not in text:
+        return text
 
     def sub(m: re.Match[str]) -> str:
         if m.group(0) == "$$":

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..apps.base import SIGKILL, App
 from ..apps.catalog import ResolvedImage
-from ..apps.rootfs import ContainerCommands, PodFiles, build_rootfs, executables
+from ..apps.rootfs import ContainerCommands, PodFiles, build_rootfs, image_executables
 from ..sim.clock import Loop, Timer
 from ..sim.process import ExecContext, Proc, ProcessHandle, spawn
 
@@ -85,6 +85,14 @@ class Sandbox:
 class Container:
     """One container, and the :class:`~k8slab.apps.base.ContainerContext` its app sees."""
 
+    # One per pod start: 30,000 of them in a big rollout.
+    __slots__ = ("_rngs", "_stop_timer", "app", "argv", "binaries", "commands", "cpus",
+                 "created_at", "cri_id", "cwd", "env", "exit_code", "finished_at", "fs",
+                 "handle", "host_ip", "hostname", "id", "image", "kernel_version", "logs",
+                 "loop", "message", "name", "namespace", "node_name", "on_exit", "pod_ip",
+                 "pod_name", "pod_uid", "reason", "restart_count", "runtime", "spec",
+                 "started_at", "state", "stderr", "stdout", "user")
+
     def __init__(self, runtime: Runtime, cid: str, pod: dict[str, Any], spec: dict[str, Any],
                  image: ResolvedImage, sandbox: Sandbox, argv: list[str],
                  env: dict[str, str], files: PodFiles, restart_count: int) -> None:
@@ -92,6 +100,8 @@ class Container:
         self.runtime = runtime
         self.loop: Loop = runtime.loop
         self.id = cid
+        #: the ID as the CRI reports it (``containerStatuses[].containerID``)
+        self.cri_id = f"containerd://{cid}"
         self.name: str = spec.get("name", "")
         self.spec = spec
         self.namespace: str = meta.get("namespace", "")
@@ -119,8 +129,7 @@ class Container:
         self.logs: list[tuple[int, str, str]] = []
         self.stdout = LogStream(self, "stdout")
         self.stderr = LogStream(self, "stderr")
-        app_cls = image.image.app_class()
-        self.binaries = executables(image.image, app_cls.image_binaries(image.image))
+        self.binaries = image_executables(image.image)
         self.fs = build_rootfs(image.image, files, self.binaries)
         self.commands = ContainerCommands(self.fs, self.binaries,
                                           lambda: self.env.get("PATH", ""))

@@ -39,11 +39,13 @@ EPOCH = "1970-01-01T00:00:00Z"
 class ContainerView:
     """What the kubelet knows of one spec container when it generates the status."""
 
-    __slots__ = ("current", "previous", "ready", "restart_count", "spec", "started",
+    __slots__ = ("_mounts", "current", "previous", "ready", "restart_count", "spec", "started",
                  "waiting_message", "waiting_reason")
 
     def __init__(self, spec: Obj) -> None:
         self.spec = spec
+        # (spec, its volumeMounts status): every status of the container shares the list
+        self._mounts: tuple[Obj, list[Obj]] | None = None
         self.current: Any = None  # runtime Container
         self.previous: Any = None
         self.waiting_reason = "ContainerCreating"
@@ -52,9 +54,16 @@ class ContainerView:
         self.started = False
         self.restart_count = 0
 
+    def mount_status(self) -> list[Obj]:
+        """``containerStatuses[].volumeMounts`` for the current spec."""
+        mounts = self._mounts
+        if mounts is None or mounts[0] is not self.spec:
+            mounts = self._mounts = (self.spec, volume_mount_status(self.spec))
+        return mounts[1]
+
 
 def terminated_state(c: Any) -> Obj:
-    out: Obj = {"containerID": f"containerd://{c.id}", "exitCode": c.exit_code,
+    out: Obj = {"containerID": c.cri_id, "exitCode": c.exit_code,
                 "finishedAt": rfc3339(c.finished_at), "reason": c.reason,
                 "startedAt": rfc3339(c.started_at) if c.started_at else EPOCH}
     if c.message:
@@ -63,7 +72,9 @@ def terminated_state(c: Any) -> Obj:
 
 
 def _resources(spec: Obj) -> tuple[Obj | None, Obj | None]:
-    res = spec.get("resources") or {}
+    res = spec.get("resources")
+    if not res:
+        return None, None
     requests = res.get("requests") or {}
     limits = res.get("limits") or {}
     if not requests and not limits:
@@ -81,27 +92,26 @@ def container_status(view: ContainerView, mount_status: list[Obj] | None) -> Obj
     c = view.current
     status: Obj = {"name": spec.get("name", ""), "ready": view.ready,
                    "restartCount": view.restart_count, "started": view.started}
-    allocated, resources = _resources(spec)
-    if allocated is not None:
-        status["allocatedResources"] = allocated
-    if resources is not None:
-        status["resources"] = resources
-    last: Obj = {}
+    if spec.get("resources"):
+        allocated, resources = _resources(spec)
+        if allocated is not None:
+            status["allocatedResources"] = allocated
+        if resources is not None:
+            status["resources"] = resources
+    last: Obj = _NO_STATE
     if c is None:
         status["image"] = spec.get("image", "")
         status["imageID"] = ""
-        waiting: Obj = {"reason": view.waiting_reason}
-        if view.waiting_message:
-            waiting["message"] = view.waiting_message
-        state: Obj = {"waiting": waiting}
+        state = _waiting(view.waiting_reason, view.waiting_message)
         if view.previous is not None:
             last = {"terminated": terminated_state(view.previous)}
     else:
-        status["image"] = c.image.name
-        status["imageID"] = c.image.image_id
-        status["containerID"] = f"containerd://{c.id}"
+        image = c.image
+        status["image"] = image.name
+        status["imageID"] = image.image_id
+        status["containerID"] = c.cri_id
         if c.state == "running":
-            state = {"running": {"startedAt": rfc3339(c.started_at)}}
+            state = _running(rfc3339(c.started_at))
             if view.previous is not None:
                 last = {"terminated": terminated_state(view.previous)}
         elif c.state == "exited" and view.waiting_reason in ("", "ContainerCreating"):
@@ -109,13 +119,10 @@ def container_status(view: ContainerView, mount_status: list[Obj] | None) -> Obj
             if view.previous is not None:
                 last = {"terminated": terminated_state(view.previous)}
         elif c.state == "exited":
-            waiting = {"reason": view.waiting_reason}
-            if view.waiting_message:
-                waiting["message"] = view.waiting_message
-            state = {"waiting": waiting}
+            state = _waiting(view.waiting_reason, view.waiting_message)
             last = {"terminated": terminated_state(c)}
         else:
-            state = {"waiting": {"reason": "ContainerCreating"}}
+            state = _waiting("ContainerCreating", "")
         status["user"] = _user(c.user)
         if mount_status:
             status["volumeMounts"] = mount_status
@@ -124,11 +131,39 @@ def container_status(view: ContainerView, mount_status: list[Obj] | None) -> Obj
     return status
 
 
+# Container states many containers are in at once (shared like the sub-trees below): no state,
+# waiting with a reason, running since a given second.
+_NO_STATE: Obj = {}
+_STATES: dict[tuple[str, str, str], Obj] = {}
+
+
+def _waiting(reason: str, message: str) -> Obj:
+    key = ("waiting", reason, message)
+    state = _STATES.get(key)
+    if state is None:
+        waiting: Obj = {"reason": reason}
+        if message:
+            waiting["message"] = message
+        if len(_STATES) >= 65536:
+            _STATES.clear()
+        state = _STATES[key] = {"waiting": waiting}
+    return state
+
+
+def _running(started_at: str) -> Obj:
+    key = ("running", started_at, "")
+    state = _STATES.get(key)
+    if state is None:
+        if len(_STATES) >= 65536:
+            _STATES.clear()
+        state = _STATES[key] = {"running": {"startedAt": started_at}}
+    return state
+
+
 # Status sub-trees that many containers share (stored objects are never mutated): one dict per
-# image user, one mount list per container spec. Sharing them keeps 30,000 pod statuses small
-# and their comparisons quick.
+# image user (and one mount list per container spec, kept by its ContainerView). Sharing them
+# keeps 30,000 pod statuses small and their comparisons quick.
 _USERS: dict[tuple[Any, ...], Obj] = {}
-_MOUNTS: dict[int, tuple[Obj, list[Obj]]] = {}
 
 
 def _user(user: tuple[Any, ...]) -> Obj:
@@ -141,17 +176,6 @@ def _user(user: tuple[Any, ...]) -> Obj:
 
 
 def volume_mount_status(spec: Obj) -> list[Obj]:
-    hit = _MOUNTS.get(id(spec))
-    if hit is not None and hit[0] is spec:
-        return hit[1]
-    out = _volume_mount_status(spec)
-    if len(_MOUNTS) >= 65536:
-        _MOUNTS.clear()
-    _MOUNTS[id(spec)] = (spec, out)  # holds spec, so its id is not reused
-    return out
-
-
-def _volume_mount_status(spec: Obj) -> list[Obj]:
     out = []
     for m in spec.get("volumeMounts") or []:
         entry: Obj = {"mountPath": m.get("mountPath", ""), "name": m.get("name", "")}
@@ -208,53 +232,69 @@ def pod_conditions(phase: str, statuses: list[Obj], sandbox_ready: bool,
                    scheduled_ltt: str, ltt: dict[str, tuple[str, str]], now: int,
                    generation: int | None) -> list[Obj]:
     """The kubelet-owned conditions, in order; ``ltt`` remembers each one's last flip."""
-    unready = [cs["name"] for cs in statuses if not cs.get("ready")]
-    conds: list[tuple[str, str, str, str]] = []
-    conds.append(("PodReadyToStartContainers", "True" if sandbox_ready else "False", "", ""))
-    conds.append(("Initialized", "True", "", ""))
     if phase in ("Succeeded", "Failed"):
         reason = "PodCompleted" if phase == "Succeeded" else "PodFailed"
-        conds.append(("Ready", "False", reason, ""))
-        conds.append(("ContainersReady", "False", reason, ""))
-    elif unready:
-        msg = f"containers with unready status: {_names(unready)}"
-        conds.append(("Ready", "False", "ContainersNotReady", msg))
-        conds.append(("ContainersReady", "False", "ContainersNotReady", msg))
+        ready = ("False", reason, "")
     else:
-        conds.append(("Ready", "True", "", ""))
-        conds.append(("ContainersReady", "True", "", ""))
-    conds.append(("PodScheduled", "True", "", ""))
+        unready = [cs["name"] for cs in statuses if not cs["ready"]]
+        if unready:
+            ready = ("False", "ContainersNotReady",
+                     f"containers with unready status: {_names(unready)}")
+        else:
+            ready = _READY
+    conds = (("PodReadyToStartContainers", "True" if sandbox_ready else "False"), _INITIALIZED,
+             ("Ready", ready[0]), ("ContainersReady", ready[0]), _SCHEDULED)
     stamp = ""
-    out = []
-    for ctype, status, reason, message in conds:
+    times = []
+    for ctype, status in conds:
         prev = ltt.get(ctype)
-        if ctype == "PodScheduled" and prev is None and scheduled_ltt:
+        if prev is None and scheduled_ltt and ctype == "PodScheduled":
             prev = (status, scheduled_ltt)
         if prev is None or prev[0] != status:
             stamp = stamp or rfc3339(now)
             prev = (status, stamp)
             ltt[ctype] = prev
-        key = (ctype, status, reason, message, prev[1], generation)
-        cond = _CONDITIONS.get(key)
-        if cond is None:
-            cond = {"lastProbeTime": None, "lastTransitionTime": prev[1]}
-            if message:
-                cond["message"] = message
-            if generation is not None:
-                cond["observedGeneration"] = generation
-            if reason:
-                cond["reason"] = reason
-            cond["status"] = status
-            cond["type"] = ctype
-            if len(_CONDITIONS) >= 65536:
-                _CONDITIONS.clear()
-            _CONDITIONS[key] = cond
-        out.append(cond)
-    return out
+        times.append(prev[1])
+    # Pods whose conditions flipped in the same seconds share the whole list.
+    key = (sandbox_ready, *ready, generation, *times)
+    out = _CONDITION_LISTS.get(key)
+    if out is None:
+        out = [_condition(ctype, status, reason, message, when, generation)
+               for (ctype, status), (reason, message), when in zip(
+                   conds, (("", ""), ("", ""), ready[1:], ready[1:], ("", "")), times)]
+        if len(_CONDITION_LISTS) >= 65536:
+            _CONDITION_LISTS.clear()
+        _CONDITION_LISTS[key] = out
+    return list(out)
 
 
-# Condition dicts are shared between pods whose conditions flipped in the same second.
+def _condition(ctype: str, status: str, reason: str, message: str, ltt: str,
+               generation: int | None) -> Obj:
+    key = (ctype, status, reason, message, ltt, generation)
+    cond = _CONDITIONS.get(key)
+    if cond is None:
+        cond = {"lastProbeTime": None, "lastTransitionTime": ltt}
+        if message:
+            cond["message"] = message
+        if generation is not None:
+            cond["observedGeneration"] = generation
+        if reason:
+            cond["reason"] = reason
+        cond["status"] = status
+        cond["type"] = ctype
+        if len(_CONDITIONS) >= 65536:
+            _CONDITIONS.clear()
+        _CONDITIONS[key] = cond
+    return cond
+
+
+_READY = ("True", "", "")
+_INITIALIZED = ("Initialized", "True")
+_SCHEDULED = ("PodScheduled", "True")
+# Condition dicts (and lists) are shared between pods whose conditions flipped in the same
+# second.
 _CONDITIONS: dict[tuple[Any, ...], Obj] = {}
+_CONDITION_LISTS: dict[tuple[Any, ...], list[Obj]] = {}
 
 
 def qos_class(spec: Obj) -> str:
