@@ -8,7 +8,6 @@ memory of this process. (The wall clock is read here, in the benchmark, never in
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import resource
 import sys
@@ -48,19 +47,12 @@ def main() -> int:
     parser.add_argument("--nodes", type=int, default=1000)
     parser.add_argument("--replicas", type=int, default=30000)
     parser.add_argument("--limit", type=int, default=3600, help="virtual seconds to allow")
-    parser.add_argument("--no-freeze", action="store_true",
-                        help="do not gc.freeze() the booted cluster")
     args = parser.parse_args()
 
     t0 = time.perf_counter()
     cluster = Cluster(seed=0, config=big_config(args.nodes))
     cluster.boot()
     t1 = time.perf_counter()
-    if not args.no_freeze:
-        # Benchmark setting (docs/benchmarks.md): the booted cluster's objects live for the
-        # whole run; moving them to the permanent generation keeps every later collection
-        # from walking them again.
-        gc.freeze()
     start_virtual = cluster.loop.now
     cluster.api.create(
         {

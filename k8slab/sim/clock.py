@@ -10,13 +10,22 @@ monotonically increasing sequence number breaks ties in insertion order. Two cal
 same instant therefore always run in the order they were scheduled, in any process.
 
 **Garbage collection while time runs.** A run of the loop allocates long-lived objects (stored
-objects, containers, trace records) and almost never garbage cycles, yet CPython starts a full
-collection — which walks every tracked object in the process — each time the old generation has
-grown by a quarter: a 30,000-pod rollout spent more time in those walks than in the simulation.
-While :meth:`Loop.run_until` or :meth:`Loop.run_while` runs, full collections are therefore
-deferred (the third ``gc`` threshold is raised; young generations are still collected as usual),
-and the thresholds found on entry are put back when the outermost run returns, so a notebook
-kernel keeps the interpreter's settings between commands and collects at its own pace.
+objects, containers, trace records) and almost never garbage cycles (a 30,000-pod rollout makes
+none), yet CPython walks every surviving object a second time when it collects the middle
+generation, and every tracked object in the process when the old generation has grown by a
+quarter: a 30,000-pod rollout spent more time in those walks than in the simulation. So while
+:meth:`Loop.run_until` or :meth:`Loop.run_while` runs:
+
+- the youngest generation is still collected as usual, which frees the short-lived cycles;
+- middle and full collections are deferred (their ``gc`` thresholds are raised);
+- when the outermost run returns, what survived moves to the old generation without a further
+  walk (``gc.freeze()`` then ``gc.unfreeze()``, which only relink lists), as a middle
+  collection would have moved it; a cycle that died meanwhile waits for the next full
+  collection. If the process had frozen objects of its own, they are left alone: the
+  survivors then stay in the middle generation.
+
+The thresholds found on entry are put back when the outermost run returns, so a notebook kernel
+keeps the interpreter's settings between commands and collects at its own pace.
 """
 
 from __future__ import annotations
@@ -36,24 +45,29 @@ MINUTE = 60 * SECOND
 
 # See the module docstring. Nested runs (a process driving the loop from a callback) keep the
 # outermost run's saved thresholds.
-_DEFERRED_FULL = 1_000_000_000
+_DEFERRED = 1_000_000_000
 _runs = 0
 _saved_thresholds: tuple[int, ...] = ()
+_promote = False
 
 
 @contextmanager
-def _full_collections_deferred() -> Iterator[None]:
-    global _runs, _saved_thresholds
+def _older_collections_deferred() -> Iterator[None]:
+    global _runs, _saved_thresholds, _promote
     _runs += 1
     if _runs == 1:
         _saved_thresholds = gc.get_threshold()
-        young, middle, _ = _saved_thresholds
-        gc.set_threshold(young, middle, _DEFERRED_FULL)
+        gc.set_threshold(_saved_thresholds[0], _DEFERRED, _DEFERRED)
+        # Cheap when nothing is frozen (the count walks the permanent generation).
+        _promote = gc.get_freeze_count() == 0
     try:
         yield
     finally:
         _runs -= 1
         if _runs == 0:
+            if _promote:
+                gc.freeze()
+                gc.unfreeze()
             gc.set_threshold(*_saved_thresholds)
 
 
@@ -132,7 +146,7 @@ class Loop:
         """Run every callback due at or before ``when``, then leave the clock at ``when``."""
         heap = self._heap
         pop = heapq.heappop
-        with _full_collections_deferred():
+        with _older_collections_deferred():
             while heap and heap[0][0] <= when:
                 t, _, timer = pop(heap)
                 if timer.cancelled:
@@ -156,7 +170,7 @@ class Loop:
         condition that depends only on time (not on a callback) still ends the wait.
         Returns True if the condition became false before the limit.
         """
-        with _full_collections_deferred():
+        with _older_collections_deferred():
             return self._run_while(condition, limit, poll)
 
     def _run_while(self, condition: Callable[[], bool], limit: int, poll: int) -> bool:

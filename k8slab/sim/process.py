@@ -156,6 +156,8 @@ def run_blocking(loop: Loop, proc: Proc) -> int:
 class ProcessHandle:
     """A process running on the loop (a container's main program)."""
 
+    __slots__ = ("_deadline", "_timer", "exit_code", "loop", "on_exit", "proc")
+
     def __init__(self, loop: Loop, proc: Proc, on_exit: Callable[[int], None] | None) -> None:
         self.loop = loop
         self.proc = proc
@@ -216,5 +218,5 @@ class ProcessHandle:
 def spawn(loop: Loop, proc: Proc, on_exit: Callable[[int], None] | None = None) -> ProcessHandle:
     """Start ``proc`` on the loop at the current instant."""
     handle = ProcessHandle(loop, proc, on_exit)
-    loop.call_soon(handle._step)
+    loop.call_later(0, handle._step)  # call_soon, without its extra call
     return handle

@@ -83,3 +83,44 @@ def test_blocking_process_moves_the_clock_and_spawned_ones_can_be_killed() -> No
     handle.kill(137)
     loop.advance(60 * SECOND)
     assert codes == [137]
+
+
+def test_runs_defer_older_collections_and_promote_survivors() -> None:
+    """sim/clock.py's GC policy: young collections go on during a run, middle and full ones
+    wait, survivors end in the old generation, and the kernel's thresholds come back."""
+    import gc
+
+    saved = gc.get_threshold()
+    seen: list[tuple[int, ...]] = []
+    kept: list[list[int]] = []
+
+    def allocate() -> None:
+        seen.append(gc.get_threshold())
+        kept.extend([i] for i in range(5000))  # more than a young generation's worth
+
+    def old_generation_holds(objs: list[list[int]]) -> bool:
+        old = {id(o) for o in gc.get_objects(generation=2)}
+        return all(id(o) in old for o in objs)
+
+    try:
+        gc.collect()
+        loop = Loop(0)
+        loop.call_later(SECOND, allocate)
+        loop.advance(2 * SECOND)
+        assert seen[0][0] == saved[0]                      # young collections as usual
+        assert seen[0][1] > 10**6 and seen[0][2] > 10**6  # middle and full ones deferred
+        assert gc.get_threshold() == saved
+        assert old_generation_holds([kept[0], kept[-1]])
+        assert gc.get_freeze_count() == 0
+
+        # Objects the process froze itself stay frozen; the run's survivors are not moved.
+        kept.clear()
+        gc.freeze()
+        frozen = gc.get_freeze_count()
+        loop.call_later(SECOND, allocate)
+        loop.advance(2 * SECOND)
+        assert gc.get_freeze_count() == frozen
+        assert not old_generation_holds([kept[-1]])
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*saved)
