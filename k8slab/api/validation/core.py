@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import ipaddress
+import re
 from typing import Any
 
 from .. import quantity
@@ -298,6 +299,7 @@ _VOLUME_SOURCES = (
     ("azureDisk", "azureDisk"), ("storageos", "storageos"), ("projected", "projected"),
     ("scaleIO", "scaleIO"), ("csi", "csi"), ("ephemeral", "ephemeral"), ("image", "image"),
 )
+_VOLUME_SOURCE_RANK = {key: rank for rank, (key, _) in enumerate(_VOLUME_SOURCES)}
 
 
 def _validate_path_no_backsteps(target: str, path: str) -> Errs:
@@ -417,10 +419,13 @@ def _validate_projected(src: Obj, path: str) -> Errs:
 def _validate_volume_source(vol: Obj, path: str, name: str) -> Errs:
     errs: Errs = []
     count = 0
-    for key, label in _VOLUME_SOURCES:
-        src = vol.get(key)
-        if src is None:
-            continue
+    # The sources the volume sets, in _VOLUME_SOURCES order (a volume has a name and one
+    # source, so this beats probing all thirty).
+    ranks = sorted(_VOLUME_SOURCE_RANK[key] for key in vol
+                   if key in _VOLUME_SOURCE_RANK and vol[key] is not None)
+    for rank in ranks:
+        key, label = _VOLUME_SOURCES[rank]
+        src = vol[key]
         if count > 0:
             errs.append(forbidden_field(f"{path}.{label}", "may not specify more than 1 volume "
                                         "type"))
@@ -960,6 +965,8 @@ def _validate_containers(containers: Any, volumes: dict[str, Obj], grace: Any, p
 def _validate_init_containers(containers: Any, regular: Any, volumes: dict[str, Obj],
                               grace: Any, path: str, restart_policy: str) -> Errs:
     errs: Errs = []
+    if not _l(containers):
+        return errs
     names = {_d(c).get("name") for c in _l(regular)}
     for i, ctr in enumerate(_l(containers)):
         ctr = _d(ctr)
@@ -1207,8 +1214,6 @@ def _validate_dns_config(config: Any, policy: str, path: str) -> Errs:
 
 
 def _dns_subdomain_underscore(value: str, path: str) -> Errs:
-    import re
-
     fmt = r"_?[a-z0-9]([-_a-z0-9]*[a-z0-9])?(\._?[a-z0-9]([-_a-z0-9]*[a-z0-9])?)*"
     errs: Errs = []
     if len(value) > 253:
@@ -1527,6 +1532,14 @@ def validate_pod_update(new: dict[str, Any], old: dict[str, Any]) -> list[FieldE
 
 
 _SYSTEM_CONDITIONS = ("PodScheduled", "Ready", "Initialized")
+# Condition types found to be qualified names: the kubelet writes the same few on every status
+# update of every pod. Only successes are kept, so error messages are always computed afresh.
+_QUALIFIED_CONDITION_TYPES: set[str] = set()
+_OCTET = "(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+# A dotted quad of decimal octets without leading zeros is an address ``IsValidIP`` accepts
+# (each pod IP is new, and parsing it with ipaddress costs more than the rest of the update);
+# anything else takes the full check.
+_PLAIN_IPV4 = re.compile(rf"(?:{_OCTET}\.){{3}}{_OCTET}")
 
 
 def validate_pod_status_update(new: dict[str, Any], old: dict[str, Any]) -> list[FieldError]:
@@ -1538,8 +1551,15 @@ def validate_pod_status_update(new: dict[str, Any], old: dict[str, Any]) -> list
     status, ostatus = _d(new.get("status")), _d(old.get("status"))
     for i, cond in enumerate(_l(status.get("conditions"))):
         ctype = str(_d(cond).get("type", ""))
-        if ctype not in _SYSTEM_CONDITIONS:
-            errs.extend(_qualified(ctype, f"metadata.conditions[{i}].Type"))
+        if ctype in _SYSTEM_CONDITIONS or ctype in _QUALIFIED_CONDITION_TYPES:
+            continue
+        type_errs = _qualified(ctype, f"metadata.conditions[{i}].Type")
+        if type_errs:
+            errs.extend(type_errs)
+        else:
+            if len(_QUALIFIED_CONDITION_TYPES) >= 4096:
+                _QUALIFIED_CONDITION_TYPES.clear()
+            _QUALIFIED_CONDITION_TYPES.add(ctype)
     if _d(new.get("spec")).get("nodeName") != _d(old.get("spec")).get("nodeName"):
         errs.append(forbidden_field("status.nodeName", "may not be changed directly"))
     nominated = status.get("nominatedNodeName")
@@ -1563,7 +1583,9 @@ def validate_pod_status_update(new: dict[str, Any], old: dict[str, Any]) -> list
                 errs.append(forbidden_field(f"status.containerStatuses[{i}].state",
                                             "may not be transitioned to non-terminated state"))
     for i, ip in enumerate(_l(status.get("podIPs"))):
-        errs.extend(is_valid_ip(f"status.podIPs[{i}]", str(_d(ip).get("ip", ""))))
+        address = str(_d(ip).get("ip", ""))
+        if _PLAIN_IPV4.fullmatch(address) is None:
+            errs.extend(is_valid_ip(f"status.podIPs[{i}]", address))
     host_ips = _l(status.get("hostIPs"))
     if host_ips and status.get("hostIP") != _d(host_ips[0]).get("ip"):
         errs.append(invalid_value("status.hostIPs[0].ip", _d(host_ips[0]).get("ip", ""),
