@@ -343,9 +343,7 @@ class Algorithm:
         r = self.rng.randrange(ties) if ties > 1 else 0
         if len(tied) == 1:
             return order[_nth_in(tied[0][1], start, r, n)].name, diagnosis
-        merged = sorted((p - start) % n for _, positions, count in tied
-                        for p in _window_positions(positions, start, count))
-        return order[(merged[r] + start) % n].name, diagnosis
+        return order[_nth_of_many([w[1] for w in tied], start, r, span, n)].name, diagnosis
 
     def _window_totals(self, pod: PodInfo, ctx: SpreadContext, part: Partition,
                        order: list[NodeInfo], window: list[tuple[ClassKey, list[int], int]],
@@ -402,12 +400,19 @@ def _nth_in(positions: list[int], start: int, r: int, n: int) -> int:
     return positions[(i + r) % len(positions)]
 
 
-def _window_positions(positions: list[int], start: int, count: int) -> list[int]:
-    i = bisect_left(positions, start)
-    out = positions[i:i + count]
-    if len(out) < count:
-        out += positions[:count - len(out)]
-    return out
+def _nth_of_many(classes: list[list[int]], start: int, r: int, span: int, n: int) -> int:
+    """The r-th position at or after ``start`` in circular order among several classes' sorted
+    positions, all within the window [start, start+span): the smallest offset from ``start``
+    with more than r of them at or before it (a binary search instead of merging the window).
+    """
+    lo, hi = 0, span - 1
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if sum(_count_in(positions, start, mid + 1, n) for positions in classes) > r:
+            hi = mid
+        else:
+            lo = mid + 1
+    return (start + lo) % n
 
 
 def _zone_counter(part: Partition, ctx: SpreadContext) -> Callable[[int, str], int]:

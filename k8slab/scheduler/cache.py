@@ -17,7 +17,7 @@ from __future__ import annotations
 from bisect import bisect_left, insort
 from typing import Any
 
-from .framework import ZONE_LABEL, NodeInfo, PodEntry
+from .framework import ZONE_LABEL, NodeInfo, PodEntry, PodInfo
 
 __all__ = ["Partition", "SchedulerCache"]
 
@@ -178,11 +178,12 @@ class SchedulerCache:
 
     # ------------------------------------------------------------------ pods
 
-    def add_pod(self, pod: Obj, node: str) -> PodEntry:
+    def add_pod(self, pod: Obj, node: str, entry: PodEntry | None = None) -> PodEntry:
         """Account an assigned pod (a confirmed assumed pod is re-read from the API object)."""
         key = f"{pod['metadata'].get('namespace', 'default')}/{pod['metadata']['name']}"
         old = self.pods.get(key)
-        entry = PodEntry(pod, node)
+        if entry is None:
+            entry = PodEntry(pod, node)
         if old is not None:
             self._unaccount(old)
         self.assumed.pop(key, None)
@@ -190,8 +191,9 @@ class SchedulerCache:
         self._account(entry)
         return entry
 
-    def assume(self, pod: Obj, node: str) -> PodEntry:
-        entry = self.add_pod(pod, node)
+    def assume(self, pod: Obj, node: str, info: PodInfo | None = None) -> PodEntry:
+        """Account ``pod`` on ``node`` before the bind lands (``info``: the pod, parsed)."""
+        entry = self.add_pod(pod, node, PodEntry.of(info, node) if info is not None else None)
         self.assumed[entry.key] = node
         return entry
 

@@ -412,6 +412,26 @@ class PodEntry:
         status = pod.get("status") or {}
         self.start = status.get("startTime") or meta.get("creationTimestamp") or ""
 
+    @classmethod
+    def of(cls, info: PodInfo, node: str) -> PodEntry:
+        """The entry of a pod just scheduled (the assumed pod), from its parsed PodInfo."""
+        pod = info.pod
+        meta = pod.get("metadata") or {}
+        entry = cls.__new__(cls)
+        entry.pod = pod
+        entry.namespace = info.namespace
+        entry.key = info.key
+        entry.uid = info.uid
+        entry.labels = info.labels
+        entry.node = node
+        entry.priority = info.priority
+        entry.requests, entry.nonzero, entry.ports = info.requests, info.nonzero, info.host_ports
+        entry.owner = info.owner_uid
+        entry.terminating = bool(meta.get("deletionTimestamp"))
+        status = pod.get("status") or {}
+        entry.start = status.get("startTime") or meta.get("creationTimestamp") or ""
+        return entry
+
 
 # --------------------------------------------------------------------------- nodes
 
