@@ -491,6 +491,16 @@ class ReplicaSetController(Controller):
         uid = self._pod_view.get(ident)
         if uid is None:
             return False
+        meta, old_meta = pod["metadata"], old["metadata"]
+        view = self._views[uid]
+        if (view.active.get(ident[1]) is old
+                and meta.get("ownerReferences") is old_meta.get("ownerReferences")):
+            # ``old`` is the pod the view counts: active, controlled by ``uid``, and ready
+            # exactly when the view lists it as ready; the new pod keeps its references.
+            labels, old_labels = meta.get("labels"), old_meta.get("labels")
+            return (_pod_state(pod) == "active"
+                    and (labels is old_labels or (labels or {}) == (old_labels or {}))
+                    and is_pod_ready(pod) == (ident[1] in view.ready))
         ref = _controller_ref(pod)
         return (ref is not None and ref.get("uid") == uid and _controller_ref(old) == ref
                 and _pod_state(pod) == "active" and _pod_state(old) == "active"
@@ -566,15 +576,18 @@ class ReplicaSetController(Controller):
         old_meta = old["metadata"]
         if old_meta.get("resourceVersion") == meta.get("resourceVersion"):
             return
-        labels_changed = old_meta.get("labels") != meta.get("labels")
+        labels, old_labels = meta.get("labels"), old_meta.get("labels")
+        # (identity first: most updates keep the metadata maps of the stored pod)
+        labels_changed = labels is not old_labels and old_labels != labels
         if meta.get("deletionTimestamp"):
             self._deleted_pod(pod)
             if labels_changed:
                 self._deleted_pod(old)
             return
         ref = _controller_ref(pod)
-        old_ref = _controller_ref(old)
-        ref_changed = ref != old_ref
+        old_ref = (ref if meta.get("ownerReferences") is old_meta.get("ownerReferences")
+                   else _controller_ref(old))
+        ref_changed = ref is not old_ref and ref != old_ref
         if ref_changed and old_ref is not None:
             previous = self._resolve(ns, old_ref)
             if previous is not None:
