@@ -450,15 +450,29 @@ class ReplicaSetController(Controller):
         ns = meta.get("namespace", "")
         name = meta["name"]
         ident = (ns, name)
-        if event == MODIFIED and old is not None and self._same_counts(ident, pod, old):
-            # Most pod updates (status details) change nothing the counters depend on.
-            view = self._views[self._pod_view[ident]]
-            view.active[name] = pod
-            if name in view.ready:
-                view.ready[name] = pod
-            if name in view.mismatched:
-                view.mismatched[name] = pod
-            return
+        if event == MODIFIED and old is not None:
+            view = self._counting(ident, pod, old)
+            if view is not None:
+                # An update of a counted pod that keeps it active, its controller and its
+                # labels (status details, readiness): only the ready set may change. (Where the
+                # view's pods sit in its dicts does not matter: every use sorts or counts.)
+                view.active[name] = pod
+                if is_pod_ready(pod):
+                    view.ready[name] = pod
+                else:
+                    view.ready.pop(name, None)
+                if name in view.mismatched:
+                    view.mismatched[name] = pod
+                return
+            if self._same_counts(ident, pod, old):
+                # Most pod updates (status details) change nothing the counters depend on.
+                view = self._views[self._pod_view[ident]]
+                view.active[name] = pod
+                if name in view.ready:
+                    view.ready[name] = pod
+                if name in view.mismatched:
+                    view.mismatched[name] = pod
+                return
         prev = self._pod_view.pop(ident, None)
         if prev is not None:
             view = self._views.get(prev)
@@ -487,20 +501,27 @@ class ReplicaSetController(Controller):
         elif _pod_state(pod) == "active":
             self._orphans.setdefault(ns, {})[name] = pod
 
+    def _counting(self, ident: tuple[str, str], pod: Obj, old: Obj) -> _View | None:
+        """The view counting ``old`` (the very object it holds: active, controlled by the
+        view's ReplicaSet) if ``pod`` keeps its references and labels and stays active."""
+        uid = self._pod_view.get(ident)
+        if uid is None:
+            return None
+        view = self._views[uid]
+        meta, old_meta = pod["metadata"], old["metadata"]
+        if (view.active.get(ident[1]) is not old
+                or meta.get("ownerReferences") is not old_meta.get("ownerReferences")):
+            return None
+        labels, old_labels = meta.get("labels"), old_meta.get("labels")
+        if (_pod_state(pod) == "active"
+                and (labels is old_labels or (labels or {}) == (old_labels or {}))):
+            return view
+        return None
+
     def _same_counts(self, ident: tuple[str, str], pod: Obj, old: Obj) -> bool:
         uid = self._pod_view.get(ident)
         if uid is None:
             return False
-        meta, old_meta = pod["metadata"], old["metadata"]
-        view = self._views[uid]
-        if (view.active.get(ident[1]) is old
-                and meta.get("ownerReferences") is old_meta.get("ownerReferences")):
-            # ``old`` is the pod the view counts: active, controlled by ``uid``, and ready
-            # exactly when the view lists it as ready; the new pod keeps its references.
-            labels, old_labels = meta.get("labels"), old_meta.get("labels")
-            return (_pod_state(pod) == "active"
-                    and (labels is old_labels or (labels or {}) == (old_labels or {}))
-                    and is_pod_ready(pod) == (ident[1] in view.ready))
         ref = _controller_ref(pod)
         return (ref is not None and ref.get("uid") == uid and _controller_ref(old) == ref
                 and _pod_state(pod) == "active" and _pod_state(old) == "active"

@@ -176,9 +176,17 @@ def _qstr(value: Any) -> str:
         return str(value)
 
 
+# (resource name, quantity string) pairs found valid: every node status write carries the
+# same capacity and allocatable strings. Only successes are kept, so errors are computed afresh.
+_VALID_QUANTITIES: set[tuple[str, str]] = set()
+
+
 def validate_resource_quantity_value(name: str, value: Any, path: str) -> Errs:
     """``ValidateResourceQuantityValue``: non-negative, integral for counted resources."""
     errs: Errs = []
+    known = type(value) is str and type(name) is str
+    if known and (name, value) in _VALID_QUANTITIES:
+        return errs
     amount = _quantity(value)
     if amount is None:
         return errs
@@ -186,6 +194,10 @@ def validate_resource_quantity_value(name: str, value: Any, path: str) -> Errs:
         errs.append(invalid_value(path, _qstr(value), IS_NEGATIVE_ERROR_MSG))
     if _is_integer_resource(name) and (amount * 1000) % 1000 != 0:
         errs.append(invalid_value(path, _qstr(value), IS_NOT_INTEGER_ERROR_MSG))
+    if known and not errs:
+        if len(_VALID_QUANTITIES) >= 16384:
+            _VALID_QUANTITIES.clear()
+        _VALID_QUANTITIES.add((name, value))
     return errs
 
 
@@ -1960,10 +1972,16 @@ def _validate_node_resources(node: Obj) -> Errs:
     errs: Errs = []
     status = _d(node.get("status"))
     for section in ("capacity", "allocatable"):
-        values = _d(status.get(section))
-        for name in sorted(values):
-            errs.extend(validate_resource_quantity_value(name, values[name],
-                                                         f"status.{section}.{name}"))
+        # A heartbeat keeps the very same (never mutated) maps.
+        errs.extend(_memo(_validate_resource_values, status.get(section), f"status.{section}"))
+    return errs
+
+
+def _validate_resource_values(values: Any, path: str) -> Errs:
+    errs: Errs = []
+    values = _d(values)
+    for name in sorted(values):
+        errs.extend(validate_resource_quantity_value(name, values[name], f"{path}.{name}"))
     return errs
 
 
