@@ -1544,14 +1544,17 @@ def validate_pod_update(new: dict[str, Any], old: dict[str, Any]) -> list[FieldE
 
 
 _SYSTEM_CONDITIONS = ("PodScheduled", "Ready", "Initialized")
-# Condition types found to be qualified names: the kubelet writes the same few on every status
-# update of every pod. Only successes are kept, so error messages are always computed afresh.
-_QUALIFIED_CONDITION_TYPES: set[str] = set()
+# The system condition types and those found to be qualified names: the kubelet writes the
+# same few on every status update of every pod. Only successes are kept, so error messages are
+# always computed afresh.
+_ACCEPTED_CONDITION_TYPES: set[str] = set(_SYSTEM_CONDITIONS)
 _OCTET = "(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
 # A dotted quad of decimal octets without leading zeros is an address ``IsValidIP`` accepts
 # (each pod IP is new, and parsing it with ipaddress costs more than the rest of the update);
 # anything else takes the full check.
 _PLAIN_IPV4 = re.compile(rf"(?:{_OCTET}\.){{3}}{_OCTET}")
+# Pod IPs found valid (each pod's IP comes back in every later status write of the pod).
+_ACCEPTED_POD_IPS: set[str] = set()
 
 
 def validate_pod_status_update(new: dict[str, Any], old: dict[str, Any]) -> list[FieldError]:
@@ -1562,16 +1565,20 @@ def validate_pod_status_update(new: dict[str, Any], old: dict[str, Any]) -> list
                                        old_validated=True)
     status, ostatus = _d(new.get("status")), _d(old.get("status"))
     for i, cond in enumerate(_l(status.get("conditions"))):
-        ctype = str(_d(cond).get("type", ""))
-        if ctype in _SYSTEM_CONDITIONS or ctype in _QUALIFIED_CONDITION_TYPES:
+        ctype = cond.get("type", "") if isinstance(cond, dict) else ""
+        if type(ctype) is str and ctype in _ACCEPTED_CONDITION_TYPES:
+            continue
+        ctype = str(ctype)
+        if ctype in _SYSTEM_CONDITIONS:
             continue
         type_errs = _qualified(ctype, f"metadata.conditions[{i}].Type")
         if type_errs:
             errs.extend(type_errs)
         else:
-            if len(_QUALIFIED_CONDITION_TYPES) >= 4096:
-                _QUALIFIED_CONDITION_TYPES.clear()
-            _QUALIFIED_CONDITION_TYPES.add(ctype)
+            if len(_ACCEPTED_CONDITION_TYPES) >= 4096:
+                _ACCEPTED_CONDITION_TYPES.clear()
+                _ACCEPTED_CONDITION_TYPES.update(_SYSTEM_CONDITIONS)
+            _ACCEPTED_CONDITION_TYPES.add(ctype)
     if _d(new.get("spec")).get("nodeName") != _d(old.get("spec")).get("nodeName"):
         errs.append(forbidden_field("status.nodeName", "may not be changed directly"))
     nominated = status.get("nominatedNodeName")
@@ -1596,8 +1603,16 @@ def validate_pod_status_update(new: dict[str, Any], old: dict[str, Any]) -> list
                                             "may not be transitioned to non-terminated state"))
     for i, ip in enumerate(_l(status.get("podIPs"))):
         address = str(_d(ip).get("ip", ""))
+        if address in _ACCEPTED_POD_IPS:
+            continue
         if _PLAIN_IPV4.fullmatch(address) is None:
-            errs.extend(is_valid_ip(f"status.podIPs[{i}]", address))
+            ip_errs = is_valid_ip(f"status.podIPs[{i}]", address)
+            if ip_errs:
+                errs.extend(ip_errs)
+                continue
+        if len(_ACCEPTED_POD_IPS) >= 65536:
+            _ACCEPTED_POD_IPS.clear()
+        _ACCEPTED_POD_IPS.add(address)
     host_ips = _l(status.get("hostIPs"))
     if host_ips and status.get("hostIP") != _d(host_ips[0]).get("ip"):
         errs.append(invalid_value("status.hostIPs[0].ip", _d(host_ips[0]).get("ip", ""),
