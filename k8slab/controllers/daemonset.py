@@ -97,9 +97,24 @@ def _node_affinity(affinity: Obj | None, node: str) -> Obj:
     return affinity
 
 
-def _owner_uid(pod: Obj) -> list[str]:
-    return [ref["uid"] for ref in (pod.get("metadata") or {}).get("ownerReferences") or ()
-            if ref.get("controller") and ref.get("kind") == "DaemonSet" and ref.get("uid")]
+# The owner index's key per ownerReferences list (computed for the old and the new object of
+# every pod write; pods of one controller share the never-mutated list, pinned here).
+_OWNER_UIDS: dict[int, tuple[list[Obj], tuple[str, ...]]] = {}
+
+
+def _owner_uid(pod: Obj) -> tuple[str, ...]:
+    refs = (pod.get("metadata") or {}).get("ownerReferences")
+    if not refs:
+        return ()
+    hit = _OWNER_UIDS.get(id(refs))
+    if hit is not None and hit[0] is refs:
+        return hit[1]
+    uids = tuple(ref["uid"] for ref in refs
+                 if ref.get("controller") and ref.get("kind") == "DaemonSet" and ref.get("uid"))
+    if len(_OWNER_UIDS) >= 4096:
+        _OWNER_UIDS.clear()
+    _OWNER_UIDS[id(refs)] = (refs, uids)
+    return uids
 
 
 @lru_cache(maxsize=8192)

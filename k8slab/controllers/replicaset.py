@@ -83,9 +83,25 @@ def _controller_ref(obj: Obj) -> Obj | None:
     return None
 
 
-def _controller_uid(pod: Obj) -> list[str]:
+# The owner index's key per ownerReferences list: the store computes it for the old and the new
+# object of every pod write, and a ReplicaSet's pods share one (never mutated) list, pinned here
+# so its id is not reused.
+_CONTROLLER_UIDS: dict[int, tuple[list[Obj], tuple[str, ...]]] = {}
+
+
+def _controller_uid(pod: Obj) -> tuple[str, ...]:
+    refs = (pod.get("metadata") or {}).get("ownerReferences")
+    if not refs:
+        return ()
+    hit = _CONTROLLER_UIDS.get(id(refs))
+    if hit is not None and hit[0] is refs:
+        return hit[1]
     ref = _controller_ref(pod)
-    return [ref["uid"]] if ref is not None and ref.get("uid") else []
+    uids = (ref["uid"],) if ref is not None and ref.get("uid") else ()
+    if len(_CONTROLLER_UIDS) >= 4096:
+        _CONTROLLER_UIDS.clear()
+    _CONTROLLER_UIDS[id(refs)] = (refs, uids)
+    return uids
 
 
 def ensure_pod_owner_index(api: APIServer) -> None:

@@ -94,7 +94,9 @@ def _default_pod(pod: Obj) -> None:
 
 
 def _pod_initial_status(pod: Obj) -> Obj:
-    return {"phase": "Pending", "qosClass": pod_qos_class(pod)}
+    # The QoS class is set by _pod_prepare_create, which always runs next (after defaulting,
+    # which it depends on); computing it here too would be thrown away.
+    return {"phase": "Pending"}
 
 
 def _pod_prepare_create(pod: Obj) -> None:
