@@ -33,7 +33,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..api.selectors import Selector
-from .cache import ClassKey, Partition, SchedulerCache
+from .cache import Partition, SchedulerCache
 from .framework import (
     UNRESOLVABLE,
     ZONE_LABEL,
@@ -135,6 +135,8 @@ class Algorithm:
         self._filter_cache: dict[tuple[Any, ...], Status | None] = {}
         self._score_cache: dict[tuple[Any, ...], tuple[int, int, int, int]] = {}
         self._totals_cache: dict[tuple[Any, ...], list[int]] = {}
+        self._signature_ids: dict[tuple[Any, ...], int] = {}
+        self._next_signature_id = 0
         # default spreading constraints per DefaultSelector (held, so its id stays unique)
         self._defaults: dict[int, tuple[Any, bool, SpreadContext]] = {}
 
@@ -292,14 +294,14 @@ class Algorithm:
         n = len(order)
         k = num_feasible_nodes_to_find(n)
         start = self.next_start % n
-        feasible: list[tuple[ClassKey, list[int]]] = []
+        feasible: list[tuple[int, list[int]]] = []
         infeasible: list[tuple[list[int], Status]] = []
-        sig = pod.signature
         filter_cache = self._filter_cache
         if len(filter_cache) > _CACHE_LIMIT:
             filter_cache.clear()
             self._score_cache.clear()
             self._totals_cache.clear()
+        sig = self._signature_id(pod)
         total = 0
         for key, positions in part.members.items():
             ck = (sig, key)
@@ -327,7 +329,7 @@ class Algorithm:
                     break
                 span = k + skipped
         self.next_start = (self.next_start + span) % n
-        window: list[tuple[ClassKey, list[int], int]] = []
+        window: list[tuple[int, list[int], int]] = []
         scored = 0
         for key, positions in feasible:
             count = _count_in(positions, start, span, n)
@@ -336,7 +338,7 @@ class Algorithm:
                 scored += count
         if scored == 1:
             return order[_nth_in(window[0][1], start, 0, n)].name, diagnosis
-        totals = self._window_totals(pod, ctx, part, order, window, scored)
+        totals = self._window_totals(pod, sig, ctx, part, order, window, scored)
         best = max(totals)
         tied = [w for w, t in zip(window, totals, strict=True) if t == best]
         ties = sum(w[2] for w in tied)
@@ -345,8 +347,19 @@ class Algorithm:
             return order[_nth_in(tied[0][1], start, r, n)].name, diagnosis
         return order[_nth_of_many([w[1] for w in tied], start, r, span, n)].name, diagnosis
 
-    def _window_totals(self, pod: PodInfo, ctx: SpreadContext, part: Partition,
-                       order: list[NodeInfo], window: list[tuple[ClassKey, list[int], int]],
+    def _signature_id(self, pod: PodInfo) -> int:
+        """A small integer standing for the pod's signature in the caches (ids are never
+        reused, so the table can be dropped when it grows)."""
+        sid = self._signature_ids.get(pod.signature)
+        if sid is None:
+            if len(self._signature_ids) > _CACHE_LIMIT:
+                self._signature_ids.clear()
+            self._next_signature_id += 1
+            sid = self._signature_ids[pod.signature] = self._next_signature_id
+        return sid
+
+    def _window_totals(self, pod: PodInfo, sig: int, ctx: SpreadContext, part: Partition,
+                       order: list[NodeInfo], window: list[tuple[int, list[int], int]],
                        scored: int) -> list[int]:
         """The weighted score of each class in the window, one node standing for its class.
 
@@ -359,7 +372,7 @@ class Algorithm:
         image_nodes = self.cache.image_nodes
         memo_key: tuple[Any, ...] | None = None
         if not any(ZONE_LABEL in order[w[1][0]].labels for w in window):
-            memo_key = (pod.signature, ctx.key, scored, *[w[0] for w in window])
+            memo_key = (sig, ctx.key, scored, *[w[0] for w in window])
             if image_nodes:
                 memo_key = (memo_key, pod.images, pod.num_containers, len(self.cache.nodes),
                             tuple([image_nodes.get(image, 0) for image in pod.images]))
@@ -369,7 +382,6 @@ class Algorithm:
         items = [(order[positions[0]], count) for _, positions, count in window]
         raws = []
         score_cache = self._score_cache
-        sig = pod.signature
         for (key, _, _), (ni, _) in zip(window, items, strict=True):
             ck = (sig, key)
             raw = score_cache.get(ck)
