@@ -355,15 +355,14 @@ class NodeLifecycleController(Controller):
                                     f"Node {name} event: Registered Node {name} in Controller")
                 self._tainter(zone_key(node))
                 self._mark_reachable(node)
-        for name in sorted(self.known):
-            if name not in names:
-                uid = self.known.pop(name)
-                self.health.pop(name, None)
-                ref = {"apiVersion": "v1", "kind": "Node", "metadata": {"name": name, "uid": uid}}
-                self.recorder.event(ref, "Normal", "RemovingNode",
-                                    f"Node {name} event: Removing Node {name} from Controller")
-                for tainter in self.tainters.values():
-                    tainter.remove(name)
+        for name in sorted(self.known.keys() - names):
+            uid = self.known.pop(name)
+            self.health.pop(name, None)
+            ref = {"apiVersion": "v1", "kind": "Node", "metadata": {"name": name, "uid": uid}}
+            self.recorder.event(ref, "Normal", "RemovingNode",
+                                f"Node {name} event: Removing Node {name} from Controller")
+            for tainter in self.tainters.values():
+                tainter.remove(name)
         zone_conditions: dict[str, list[Obj | None]] = {}
         for node in nodes:
             observed, current, node = self._try_update_health(node)
