@@ -151,6 +151,35 @@ def _memo(fn: Any, obj: Any, path: str, *args: Any) -> Errs:
     return errs
 
 
+# Pods of one template get new container and volume dicts (the token volume's name, and so the
+# mounts naming it, differ per pod) whose other values are the template's own, shared
+# sub-trees. A container or volume found valid stays valid for the same values: keys hold
+# scalars by type and value and sub-trees by id, pinned here so those ids are not reused while
+# the key is remembered.
+_VALID_SHALLOW: dict[tuple[Any, ...], list[Any]] = {}
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def _shallow_key(obj: Obj, skip: str, *context: Any) -> tuple[tuple[Any, ...], list[Any]]:
+    key: list[Any] = list(context)
+    pins: list[Any] = []
+    for k, value in obj.items():
+        if k == skip:
+            continue
+        if type(value) in _SCALARS:
+            key += (k, type(value), value)
+        else:
+            key += (k, None, id(value))
+            pins.append(value)
+    return tuple(key), pins
+
+
+def _remember_shallow(key: tuple[Any, ...], pins: list[Any]) -> None:
+    if len(_VALID_SHALLOW) > 8192:
+        _VALID_SHALLOW.clear()
+    _VALID_SHALLOW[key] = pins
+
+
 def validate_port_num_or_name(port: Any, path: str) -> Errs:
     """``ValidatePortNumOrName`` for an IntOrString."""
     if isinstance(port, str):
@@ -502,7 +531,10 @@ def validate_volumes(volumes: Any, path: str) -> tuple[dict[str, Obj], Errs]:
         vol = _d(vol)
         p = f"{path}[{i}]"
         name = str(vol.get("name", ""))
-        el = list(_memo(_validate_volume_source, vol, p, name))
+        key, pins = _shallow_key(vol, "name", "volume", p)
+        el = [] if key in _VALID_SHALLOW else _validate_volume_source(vol, p, name)
+        if not el:
+            _remember_shallow(key, pins)
         if not name:
             el.append(required(f"{p}.name"))
         else:
@@ -883,6 +915,19 @@ def _validate_seccomp(profile: Any, path: str) -> Errs:
 
 
 def _validate_container_common(ctr: Obj, volumes: dict[str, Obj], path: str,
+                               restart_policy: str) -> Errs:
+    key, pins = _shallow_key(ctr, "volumeMounts", "container", path, restart_policy)
+    if key in _VALID_SHALLOW:
+        # Everything but the mounts (checked against this pod's volumes) is known to pass.
+        return _validate_volume_mounts(ctr.get("volumeMounts"), volumes, ctr,
+                                       f"{path}.volumeMounts")
+    errs = _validate_container_fields(ctr, volumes, path, restart_policy)
+    if not errs:
+        _remember_shallow(key, pins)
+    return errs
+
+
+def _validate_container_fields(ctr: Obj, volumes: dict[str, Obj], path: str,
                                restart_policy: str) -> Errs:
     errs: Errs = []
     name = str(ctr.get("name") or "")
