@@ -137,7 +137,8 @@ class Scheduler:
     def _on_assigned(self, key: str, pod: Obj, node: str) -> None:
         if key in self.queue.pods:
             self.queue.delete(key)
-        self._unnominate(key)
+        if key in self._nominated_node:
+            self._unnominate(key)
         phase = (pod.get("status") or {}).get("phase")
         if phase in ("Succeeded", "Failed"):
             entry = self.cache.remove_pod(key)
