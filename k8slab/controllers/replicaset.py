@@ -450,7 +450,7 @@ class ReplicaSetController(Controller):
         self._pod_view: dict[tuple[str, str], str] = {}
         self._orphans: dict[str, dict[str, Obj]] = {}
         # per RS uid: (template spec it was derived from, pod spec, owner references)
-        self._pod_parts: dict[str, tuple[Obj, Obj, list[Obj]]] = {}
+        self._pod_parts: dict[str, tuple[Obj, Obj, list[Obj], str]] = {}
         self.watch(REPLICASET, self._on_replica_set)
         self.watch(POD, self._on_pod)
         # The informer's initial list.
@@ -769,29 +769,29 @@ class ReplicaSetController(Controller):
 
     # ------------------------------------------------------------------ pod control
 
-    def _parts(self, rs: Obj) -> tuple[Obj, list[Obj]]:
-        """The pod spec and owner references every pod of ``rs`` shares."""
+    def _parts(self, rs: Obj) -> tuple[Obj, list[Obj], str]:
+        """The pod spec, owner references and name prefix every pod of ``rs`` shares."""
         meta = rs["metadata"]
         template_spec = ((rs.get("spec") or {}).get("template") or {}).get("spec") or {}
         cached = self._pod_parts.get(meta["uid"])
         if cached is not None and cached[0] is template_spec:
-            return cached[1], cached[2]
+            return cached[1], cached[2], cached[3]
         # The apiserver would apply the Pod-only defaults (enableServiceLinks, requests from
         # limits) to each pod; derive them once for the template.
         holder = {"spec": copy.deepcopy(template_spec)}
         defaults.default_pod(holder)
         refs = [_new_controller_ref(rs)]
-        self._pod_parts[meta["uid"]] = (template_spec, holder["spec"], refs)
-        return holder["spec"], refs
+        prefix = f"{meta['name']}-"
+        if name_is_dns_subdomain(prefix, True):
+            prefix = meta["name"]
+        self._pod_parts[meta["uid"]] = (template_spec, holder["spec"], refs, prefix)
+        return holder["spec"], refs, prefix
 
     def create_pod(self, rs: Obj) -> Obj:
         """``RealPodControl.CreatePods`` for one pod, with its events."""
         meta = rs["metadata"]
         template_meta = ((rs.get("spec") or {}).get("template") or {}).get("metadata") or {}
-        spec, refs = self._parts(rs)
-        prefix = f"{meta['name']}-"
-        if name_is_dns_subdomain(prefix, True):
-            prefix = meta["name"]
+        spec, refs, prefix = self._parts(rs)
         pod_meta: Obj = {"generateName": prefix, "namespace": meta.get("namespace", "default")}
         if template_meta.get("labels"):
             pod_meta["labels"] = template_meta["labels"]
