@@ -165,6 +165,8 @@ class DaemonSetController(Controller):
         # _pods_by_node saw (see _pod_facts)
         self._facts: dict[str, dict[int, tuple[Obj, _Facts]]] = {}
         self._current: dict[int, tuple[Obj, _Facts]] = {}
+        # per DaemonSet uid: (template, collisionCount, compute_hash of them)
+        self._hashes: dict[str, tuple[Obj, Any, str]] = {}
         self.queue.latency = QUEUE_BATCH
         try:
             self.api.by_index(POD, OWNER_INDEX, "")  # type: ignore[arg-type]
@@ -182,6 +184,7 @@ class DaemonSetController(Controller):
         else:
             self._facts.pop(ds["metadata"].get("uid", ""), None)
             self._eligibility.pop(ds["metadata"].get("uid", ""), None)
+            self._hashes.pop(ds["metadata"].get("uid", ""), None)
 
     def _on_pod(self, event: str, pod: Obj, old: Obj | None) -> None:
         for ref in (pod.get("metadata") or {}).get("ownerReferences") or ():
@@ -255,7 +258,14 @@ class DaemonSetController(Controller):
         ns = meta.get("namespace", "default")
         template = ds["spec"]["template"]
         collision = (ds.get("status") or {}).get("collisionCount")
-        hash_ = compute_hash(template, collision)
+        # (the hash walks the template's JSON byte by byte; the template object only changes
+        # with the DaemonSet's spec)
+        known = self._hashes.get(meta["uid"])
+        if known is not None and known[0] is template and known[1] == collision:
+            hash_ = known[2]
+        else:
+            hash_ = compute_hash(template, collision)
+            self._hashes[meta["uid"]] = (template, collision, hash_)
         name = f"{meta['name']}-{hash_}"
         owned = [r for r in self.api.list(REVISION, ns)  # type: ignore[arg-type]
                  if any(ref.get("uid") == meta["uid"]
