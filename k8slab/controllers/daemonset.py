@@ -97,9 +97,24 @@ def _node_affinity(affinity: Obj | None, node: str) -> Obj:
     return affinity
 
 
-def _owner_uid(pod: Obj) -> list[str]:
-    return [ref["uid"] for ref in (pod.get("metadata") or {}).get("ownerReferences") or ()
-            if ref.get("controller") and ref.get("kind") == "DaemonSet" and ref.get("uid")]
+# The owner index's key per ownerReferences list (computed for the old and the new object of
+# every pod write; pods of one controller share the never-mutated list, pinned here).
+_OWNER_UIDS: dict[int, tuple[list[Obj], tuple[str, ...]]] = {}
+
+
+def _owner_uid(pod: Obj) -> tuple[str, ...]:
+    refs = (pod.get("metadata") or {}).get("ownerReferences")
+    if not refs:
+        return ()
+    hit = _OWNER_UIDS.get(id(refs))
+    if hit is not None and hit[0] is refs:
+        return hit[1]
+    uids = tuple(ref["uid"] for ref in refs
+                 if ref.get("controller") and ref.get("kind") == "DaemonSet" and ref.get("uid"))
+    if len(_OWNER_UIDS) >= 4096:
+        _OWNER_UIDS.clear()
+    _OWNER_UIDS[id(refs)] = (refs, uids)
+    return uids
 
 
 @lru_cache(maxsize=8192)
@@ -144,11 +159,14 @@ class DaemonSetController(Controller):
 
     def __init__(self, cluster: Cluster) -> None:
         super().__init__(cluster)
-        self._eligibility: dict[tuple[str, str], tuple[Any, Any, Any, tuple[bool, bool]]] = {}
+        # per DaemonSet uid, per node name: (template, node labels, node spec, should_run)
+        self._eligibility: dict[str, dict[str, tuple[Any, Any, Any, tuple[bool, bool]]]] = {}
         # per DaemonSet uid: id(pod) → (pod, what a sync reads of it), for the pods the last
         # _pods_by_node saw (see _pod_facts)
         self._facts: dict[str, dict[int, tuple[Obj, _Facts]]] = {}
         self._current: dict[int, tuple[Obj, _Facts]] = {}
+        # per DaemonSet uid: (template, collisionCount, compute_hash of them)
+        self._hashes: dict[str, tuple[Obj, Any, str]] = {}
         self.queue.latency = QUEUE_BATCH
         try:
             self.api.by_index(POD, OWNER_INDEX, "")  # type: ignore[arg-type]
@@ -165,6 +183,8 @@ class DaemonSetController(Controller):
             self.enqueue(ds)
         else:
             self._facts.pop(ds["metadata"].get("uid", ""), None)
+            self._eligibility.pop(ds["metadata"].get("uid", ""), None)
+            self._hashes.pop(ds["metadata"].get("uid", ""), None)
 
     def _on_pod(self, event: str, pod: Obj, old: Obj | None) -> None:
         for ref in (pod.get("metadata") or {}).get("ownerReferences") or ():
@@ -196,15 +216,16 @@ class DaemonSetController(Controller):
         Cached per DaemonSet and node on the identity of the template and of the node's labels
         and spec (objects are copy-on-write, so a heartbeat keeps them).
         """
-        key = (ds["metadata"].get("uid", ""), node["metadata"]["name"])
+        eligibility = self._eligibility.setdefault(ds["metadata"].get("uid", ""), {})
+        name = node["metadata"]["name"]
         template = ds["spec"]["template"]
         labels = node["metadata"].get("labels")
         spec = node.get("spec")
-        hit = self._eligibility.get(key)
+        hit = eligibility.get(name)
         if hit is not None and hit[0] is template and hit[1] is labels and hit[2] is spec:
             return hit[3]
         result = self._should_run(ds, node)
-        self._eligibility[key] = (template, labels, spec, result)
+        eligibility[name] = (template, labels, spec, result)
         return result
 
     def _should_run(self, ds: Obj, node: Obj) -> tuple[bool, bool]:
@@ -237,7 +258,14 @@ class DaemonSetController(Controller):
         ns = meta.get("namespace", "default")
         template = ds["spec"]["template"]
         collision = (ds.get("status") or {}).get("collisionCount")
-        hash_ = compute_hash(template, collision)
+        # (the hash walks the template's JSON byte by byte; the template object only changes
+        # with the DaemonSet's spec)
+        known = self._hashes.get(meta["uid"])
+        if known is not None and known[0] is template and known[1] == collision:
+            hash_ = known[2]
+        else:
+            hash_ = compute_hash(template, collision)
+            self._hashes[meta["uid"]] = (template, collision, hash_)
         name = f"{meta['name']}-{hash_}"
         owned = [r for r in self.api.list(REVISION, ns)  # type: ignore[arg-type]
                  if any(ref.get("uid") == meta["uid"]
@@ -288,6 +316,7 @@ class DaemonSetController(Controller):
         runs = self._runs(ds)
         by_node = self._pods_by_node(ds)
         facts = self._pod_facts
+        current = self._current  # what facts() reads, looked up inline below
         to_create: list[str] = []
         to_delete: list[Obj] = []
         outdated = False
@@ -300,13 +329,13 @@ class DaemonSetController(Controller):
             live: list[Obj] = []
             failed: list[Obj] = []
             for p in pods:
-                f = facts(p)
+                f = current[id(p)][1]
                 if f[1]:
                     continue
                 live.append(p)
                 if f[2]:
                     failed.append(p)
-                if not outdated and not _updated(f, hash_, generation):
+                if not outdated and f[4] != hash_ and f[5] != generation:  # not _updated(f)
                     outdated = True
             for pod in failed:
                 self.recorder.event(ds, "Warning", "FailedDaemonPod",
@@ -334,14 +363,13 @@ class DaemonSetController(Controller):
 
     def _runs(self, ds: Obj) -> dict[str, tuple[bool, bool]]:
         """:meth:`should_run` for every node, in node name order (the cache check inlined)."""
-        uid = ds["metadata"].get("uid", "")
         template = ds["spec"]["template"]
-        eligibility = self._eligibility
+        eligibility = self._eligibility.setdefault(ds["metadata"].get("uid", ""), {})
         runs: dict[str, tuple[bool, bool]] = {}
         for n in self.api.list(NODE):  # type: ignore[arg-type]
             meta = n["metadata"]
             name = meta["name"]
-            hit = eligibility.get((uid, name))
+            hit = eligibility.get(name)
             if (hit is not None and hit[0] is template and hit[1] is meta.get("labels")
                     and hit[2] is n.get("spec")):
                 runs[name] = hit[3]
@@ -464,7 +492,7 @@ class DaemonSetController(Controller):
                        by_node: dict[str, list[Obj]], hash_: str, generation: str) -> None:
         desired = current = misscheduled = ready = available = updated = 0
         waiting = False
-        facts = self._pod_facts
+        pod_facts = self._current  # what _pod_facts() reads, looked up inline
         now = self.loop.now
         for nname, (run, _) in runs.items():
             node_pods = by_node.get(nname)
@@ -472,7 +500,7 @@ class DaemonSetController(Controller):
                 desired += 1
                 if node_pods:
                     current += 1
-                    f = facts(node_pods[0])
+                    f = pod_facts[id(node_pods[0])][1]
                     if f[3] is not None:
                         ready += 1
                         if _available(f[3], ds, now):

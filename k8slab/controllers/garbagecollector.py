@@ -21,6 +21,7 @@ owners that are gone or waiting for their dependents.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from ..api.errors import StatusError
@@ -87,9 +88,8 @@ class GarbageCollector(Controller):
         return key, meta.get("namespace", ""), meta["name"], meta.get("uid", "")
 
     def _handler(self, key: str) -> Any:
-        def handle(event: str, obj: Obj, old: Obj | None) -> None:
-            self._on_object(key, event, obj, old)
-        return handle
+        # (a partial, not a closure: one Python frame less on every watch event of every kind)
+        return partial(self._on_object, key)
 
     def _link(self, ident: Ident, owners: tuple[str, ...]) -> None:
         uid = ident[3]

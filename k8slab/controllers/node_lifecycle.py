@@ -106,11 +106,28 @@ def zone_key(node: Obj) -> str:
     return f"{region}:\x00:{zone}" if (region or zone) else ""
 
 
+# The Ready condition per conditions list: every pod bound to a node looks it up, and a node's
+# (never mutated) list only changes with its status updates. Lists are pinned so their ids are
+# not reused.
+_READY: dict[int, tuple[list[Obj], Obj | None]] = {}
+
+
 def ready_condition(node: Obj) -> Obj | None:
-    for cond in (node.get("status") or {}).get("conditions") or ():
+    conditions = (node.get("status") or {}).get("conditions")
+    if not conditions:
+        return None
+    hit = _READY.get(id(conditions))
+    if hit is not None and hit[0] is conditions:
+        return hit[1]
+    found = None
+    for cond in conditions:
         if cond.get("type") == "Ready":
-            return cond
-    return None
+            found = cond
+            break
+    if len(_READY) >= 8192:
+        _READY.clear()
+    _READY[id(conditions)] = (conditions, found)
+    return found
 
 
 class _TokenBucket:
@@ -338,15 +355,14 @@ class NodeLifecycleController(Controller):
                                     f"Node {name} event: Registered Node {name} in Controller")
                 self._tainter(zone_key(node))
                 self._mark_reachable(node)
-        for name in sorted(self.known):
-            if name not in names:
-                uid = self.known.pop(name)
-                self.health.pop(name, None)
-                ref = {"apiVersion": "v1", "kind": "Node", "metadata": {"name": name, "uid": uid}}
-                self.recorder.event(ref, "Normal", "RemovingNode",
-                                    f"Node {name} event: Removing Node {name} from Controller")
-                for tainter in self.tainters.values():
-                    tainter.remove(name)
+        for name in sorted(self.known.keys() - names):
+            uid = self.known.pop(name)
+            self.health.pop(name, None)
+            ref = {"apiVersion": "v1", "kind": "Node", "metadata": {"name": name, "uid": uid}}
+            self.recorder.event(ref, "Normal", "RemovingNode",
+                                f"Node {name} event: Removing Node {name} from Controller")
+            for tainter in self.tainters.values():
+                tainter.remove(name)
         zone_conditions: dict[str, list[Obj | None]] = {}
         for node in nodes:
             observed, current, node = self._try_update_health(node)
@@ -548,10 +564,9 @@ class TaintEvictionController(Controller):
             self._process(pod, new)
 
     def _on_pod(self, event: str, pod: Obj, old: Obj | None) -> None:
-        meta = pod["metadata"]
-        key = f"{meta.get('namespace', 'default')}/{meta['name']}"
         if event == DELETED:
-            self._cancel(key)
+            meta = pod["metadata"]
+            self._cancel(f"{meta.get('namespace', 'default')}/{meta['name']}")
             return
         spec = pod.get("spec") or {}
         if old is not None and old.get("spec") is spec:

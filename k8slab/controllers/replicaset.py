@@ -83,9 +83,25 @@ def _controller_ref(obj: Obj) -> Obj | None:
     return None
 
 
-def _controller_uid(pod: Obj) -> list[str]:
+# The owner index's key per ownerReferences list: the store computes it for the old and the new
+# object of every pod write, and a ReplicaSet's pods share one (never mutated) list, pinned here
+# so its id is not reused.
+_CONTROLLER_UIDS: dict[int, tuple[list[Obj], tuple[str, ...]]] = {}
+
+
+def _controller_uid(pod: Obj) -> tuple[str, ...]:
+    refs = (pod.get("metadata") or {}).get("ownerReferences")
+    if not refs:
+        return ()
+    hit = _CONTROLLER_UIDS.get(id(refs))
+    if hit is not None and hit[0] is refs:
+        return hit[1]
     ref = _controller_ref(pod)
-    return [ref["uid"]] if ref is not None and ref.get("uid") else []
+    uids = (ref["uid"],) if ref is not None and ref.get("uid") else ()
+    if len(_CONTROLLER_UIDS) >= 4096:
+        _CONTROLLER_UIDS.clear()
+    _CONTROLLER_UIDS[id(refs)] = (refs, uids)
+    return uids
 
 
 def ensure_pod_owner_index(api: APIServer) -> None:
@@ -434,7 +450,7 @@ class ReplicaSetController(Controller):
         self._pod_view: dict[tuple[str, str], str] = {}
         self._orphans: dict[str, dict[str, Obj]] = {}
         # per RS uid: (template spec it was derived from, pod spec, owner references)
-        self._pod_parts: dict[str, tuple[Obj, Obj, list[Obj]]] = {}
+        self._pod_parts: dict[str, tuple[Obj, Obj, list[Obj], str]] = {}
         self.watch(REPLICASET, self._on_replica_set)
         self.watch(POD, self._on_pod)
         # The informer's initial list.
@@ -450,15 +466,29 @@ class ReplicaSetController(Controller):
         ns = meta.get("namespace", "")
         name = meta["name"]
         ident = (ns, name)
-        if event == MODIFIED and old is not None and self._same_counts(ident, pod, old):
-            # Most pod updates (status details) change nothing the counters depend on.
-            view = self._views[self._pod_view[ident]]
-            view.active[name] = pod
-            if name in view.ready:
-                view.ready[name] = pod
-            if name in view.mismatched:
-                view.mismatched[name] = pod
-            return
+        if event == MODIFIED and old is not None:
+            view = self._counting(ident, pod, old)
+            if view is not None:
+                # An update of a counted pod that keeps it active, its controller and its
+                # labels (status details, readiness): only the ready set may change. (Where the
+                # view's pods sit in its dicts does not matter: every use sorts or counts.)
+                view.active[name] = pod
+                if is_pod_ready(pod):
+                    view.ready[name] = pod
+                else:
+                    view.ready.pop(name, None)
+                if name in view.mismatched:
+                    view.mismatched[name] = pod
+                return
+            if self._same_counts(ident, pod, old):
+                # Most pod updates (status details) change nothing the counters depend on.
+                view = self._views[self._pod_view[ident]]
+                view.active[name] = pod
+                if name in view.ready:
+                    view.ready[name] = pod
+                if name in view.mismatched:
+                    view.mismatched[name] = pod
+                return
         prev = self._pod_view.pop(ident, None)
         if prev is not None:
             view = self._views.get(prev)
@@ -486,6 +516,23 @@ class ReplicaSetController(Controller):
                 del self._views[uid]
         elif _pod_state(pod) == "active":
             self._orphans.setdefault(ns, {})[name] = pod
+
+    def _counting(self, ident: tuple[str, str], pod: Obj, old: Obj) -> _View | None:
+        """The view counting ``old`` (the very object it holds: active, controlled by the
+        view's ReplicaSet) if ``pod`` keeps its references and labels and stays active."""
+        uid = self._pod_view.get(ident)
+        if uid is None:
+            return None
+        view = self._views[uid]
+        meta, old_meta = pod["metadata"], old["metadata"]
+        if (view.active.get(ident[1]) is not old
+                or meta.get("ownerReferences") is not old_meta.get("ownerReferences")):
+            return None
+        labels, old_labels = meta.get("labels"), old_meta.get("labels")
+        if (_pod_state(pod) == "active"
+                and (labels is old_labels or (labels or {}) == (old_labels or {}))):
+            return view
+        return None
 
     def _same_counts(self, ident: tuple[str, str], pod: Obj, old: Obj) -> bool:
         uid = self._pod_view.get(ident)
@@ -566,15 +613,18 @@ class ReplicaSetController(Controller):
         old_meta = old["metadata"]
         if old_meta.get("resourceVersion") == meta.get("resourceVersion"):
             return
-        labels_changed = old_meta.get("labels") != meta.get("labels")
+        labels, old_labels = meta.get("labels"), old_meta.get("labels")
+        # (identity first: most updates keep the metadata maps of the stored pod)
+        labels_changed = labels is not old_labels and old_labels != labels
         if meta.get("deletionTimestamp"):
             self._deleted_pod(pod)
             if labels_changed:
                 self._deleted_pod(old)
             return
         ref = _controller_ref(pod)
-        old_ref = _controller_ref(old)
-        ref_changed = ref != old_ref
+        old_ref = (ref if meta.get("ownerReferences") is old_meta.get("ownerReferences")
+                   else _controller_ref(old))
+        ref_changed = ref is not old_ref and ref != old_ref
         if ref_changed and old_ref is not None:
             previous = self._resolve(ns, old_ref)
             if previous is not None:
@@ -719,29 +769,29 @@ class ReplicaSetController(Controller):
 
     # ------------------------------------------------------------------ pod control
 
-    def _parts(self, rs: Obj) -> tuple[Obj, list[Obj]]:
-        """The pod spec and owner references every pod of ``rs`` shares."""
+    def _parts(self, rs: Obj) -> tuple[Obj, list[Obj], str]:
+        """The pod spec, owner references and name prefix every pod of ``rs`` shares."""
         meta = rs["metadata"]
         template_spec = ((rs.get("spec") or {}).get("template") or {}).get("spec") or {}
         cached = self._pod_parts.get(meta["uid"])
         if cached is not None and cached[0] is template_spec:
-            return cached[1], cached[2]
+            return cached[1], cached[2], cached[3]
         # The apiserver would apply the Pod-only defaults (enableServiceLinks, requests from
         # limits) to each pod; derive them once for the template.
         holder = {"spec": copy.deepcopy(template_spec)}
         defaults.default_pod(holder)
         refs = [_new_controller_ref(rs)]
-        self._pod_parts[meta["uid"]] = (template_spec, holder["spec"], refs)
-        return holder["spec"], refs
+        prefix = f"{meta['name']}-"
+        if name_is_dns_subdomain(prefix, True):
+            prefix = meta["name"]
+        self._pod_parts[meta["uid"]] = (template_spec, holder["spec"], refs, prefix)
+        return holder["spec"], refs, prefix
 
     def create_pod(self, rs: Obj) -> Obj:
         """``RealPodControl.CreatePods`` for one pod, with its events."""
         meta = rs["metadata"]
         template_meta = ((rs.get("spec") or {}).get("template") or {}).get("metadata") or {}
-        spec, refs = self._parts(rs)
-        prefix = f"{meta['name']}-"
-        if name_is_dns_subdomain(prefix, True):
-            prefix = meta["name"]
+        spec, refs, prefix = self._parts(rs)
         pod_meta: Obj = {"generateName": prefix, "namespace": meta.get("namespace", "default")}
         if template_meta.get("labels"):
             pod_meta["labels"] = template_meta["labels"]

@@ -50,7 +50,7 @@ class ResourceQuotaController(Controller):
 
     def _on_object(self, event: str, obj: Obj, old: Obj | None) -> None:
         namespace = obj["metadata"].get("namespace", "")
-        if not self.api.iter_kind(QUOTA, namespace):
+        if not self.api.has_objects(QUOTA, namespace):
             return
         terminal = ("Succeeded", "Failed")
         if event == DELETED or ((obj.get("status") or {}).get("phase") in terminal and (

@@ -36,6 +36,7 @@ from ..api.selectors import Selector
 from .cache import Partition, SchedulerCache
 from .framework import (
     UNRESOLVABLE,
+    ZONE_LABEL,
     NodeInfo,
     PodEntry,
     PodInfo,
@@ -50,6 +51,7 @@ __all__ = ["Algorithm", "Diagnosis", "num_feasible_nodes_to_find"]
 MIN_FEASIBLE_NODES = 100
 MIN_FEASIBLE_PERCENTAGE = 5
 _CACHE_LIMIT = 100_000
+_UNKNOWN = object()
 
 
 def num_feasible_nodes_to_find(num_all: int, percentage: int = 0) -> int:
@@ -101,12 +103,14 @@ class Diagnosis:
 class SpreadContext:
     """What PodTopologySpread needs for one pod: its constraints and how to count."""
 
-    __slots__ = ("by_owner", "constraints", "require_all")
+    __slots__ = ("by_owner", "constraints", "key", "require_all")
 
     def __init__(self, constraints: list[spread.Constraint], require_all: bool) -> None:
         self.constraints = constraints
         self.require_all = require_all
         self.by_owner = bool(constraints) and all(c.by_owner for c in constraints)
+        # What scoring reads of constraints that count the owner's pods (the fast path's).
+        self.key = (require_all, tuple((c.key, c.max_skew, c.by_owner) for c in constraints))
 
 
 class Algorithm:
@@ -130,6 +134,9 @@ class Algorithm:
         self.paths = {"fast": 0, "node-by-node": 0}
         self._filter_cache: dict[tuple[Any, ...], Status | None] = {}
         self._score_cache: dict[tuple[Any, ...], tuple[int, int, int, int]] = {}
+        self._totals_cache: dict[tuple[Any, ...], list[int]] = {}
+        self._signature_ids: dict[tuple[Any, ...], int] = {}
+        self._next_signature_id = 0
         # default spreading constraints per DefaultSelector (held, so its id stays unique)
         self._defaults: dict[int, tuple[Any, bool, SpreadContext]] = {}
 
@@ -287,24 +294,25 @@ class Algorithm:
         n = len(order)
         k = num_feasible_nodes_to_find(n)
         start = self.next_start % n
-        feasible: list[tuple[tuple[Any, ...], list[int]]] = []
+        feasible: list[tuple[int, list[int]]] = []
         infeasible: list[tuple[list[int], Status]] = []
-        sig = pod.signature
-        if len(self._filter_cache) > _CACHE_LIMIT:
-            self._filter_cache.clear()
+        filter_cache = self._filter_cache
+        if len(filter_cache) > _CACHE_LIMIT:
+            filter_cache.clear()
             self._score_cache.clear()
+            self._totals_cache.clear()
+        sig = self._signature_id(pod)
+        total = 0
         for key, positions in part.members.items():
             ck = (sig, key)
-            if ck in self._filter_cache:
-                status = self._filter_cache[ck]
-            else:
-                status = self.run_filters(pod, order[positions[0]])
-                self._filter_cache[ck] = status
+            status = filter_cache.get(ck, _UNKNOWN)
+            if status is _UNKNOWN:
+                status = filter_cache[ck] = self.run_filters(pod, order[positions[0]])
             if status is None:
                 feasible.append((key, positions))
+                total += len(positions)
             else:
                 infeasible.append((positions, status))
-        total = sum(len(p) for _, p in feasible)
         if total == 0:
             self.next_start = (self.next_start + n) % n
             for positions, status in infeasible:
@@ -321,30 +329,71 @@ class Algorithm:
                     break
                 span = k + skipped
         self.next_start = (self.next_start + span) % n
-        window = [(key, positions, _count_in(positions, start, span, n))
-                  for key, positions in feasible]
-        window = [w for w in window if w[2]]
-        scored = sum(w[2] for w in window)
+        window: list[tuple[int, list[int], int]] = []
+        scored = 0
+        for key, positions in feasible:
+            count = _count_in(positions, start, span, n)
+            if count:
+                window.append((key, positions, count))
+                scored += count
         if scored == 1:
             return order[_nth_in(window[0][1], start, 0, n)].name, diagnosis
-        items = [(order[positions[0]], count) for _, positions, count in window]
-        raws = []
-        for (key, _, _), (ni, _) in zip(window, items, strict=True):
-            ck = (sig, key)
-            raw = self._score_cache.get(ck)
-            if raw is None:
-                raw = self._score_cache[ck] = self._raw(pod, ni)
-            raws.append(raw)
-        totals = self._totals(pod, items, raws, ctx, _zone_counter(part, ctx))
+        totals = self._window_totals(pod, sig, ctx, part, order, window, scored)
         best = max(totals)
         tied = [w for w, t in zip(window, totals, strict=True) if t == best]
         ties = sum(w[2] for w in tied)
         r = self.rng.randrange(ties) if ties > 1 else 0
         if len(tied) == 1:
             return order[_nth_in(tied[0][1], start, r, n)].name, diagnosis
-        merged = sorted((p - start) % n for _, positions, count in tied
-                        for p in _window_positions(positions, start, count))
-        return order[(merged[r] + start) % n].name, diagnosis
+        return order[_nth_of_many([w[1] for w in tied], start, r, span, n)].name, diagnosis
+
+    def _signature_id(self, pod: PodInfo) -> int:
+        """A small integer standing for the pod's signature in the caches (ids are never
+        reused, so the table can be dropped when it grows)."""
+        sid = self._signature_ids.get(pod.signature)
+        if sid is None:
+            if len(self._signature_ids) > _CACHE_LIMIT:
+                self._signature_ids.clear()
+            self._next_signature_id += 1
+            sid = self._signature_ids[pod.signature] = self._next_signature_id
+        return sid
+
+    def _window_totals(self, pod: PodInfo, sig: int, ctx: SpreadContext, part: Partition,
+                       order: list[NodeInfo], window: list[tuple[int, list[int], int]],
+                       scored: int) -> list[int]:
+        """The weighted score of each class in the window, one node standing for its class.
+
+        Remembered per pod signature, window classes and number of nodes scored: the classes
+        fix every node-dependent input (labels, taints, images, sums, the owner's pods there)
+        and the spreading weights depend on how many nodes are scored, not on how they split
+        between the classes. Image spread is cluster-wide, so it is part of the key; windows
+        with zone-labelled nodes, whose zone counts change with every pod, are not remembered.
+        """
+        image_nodes = self.cache.image_nodes
+        memo_key: tuple[Any, ...] | None = None
+        if not any(ZONE_LABEL in order[w[1][0]].labels for w in window):
+            memo_key = (sig, ctx.key, scored, *[w[0] for w in window])
+            if image_nodes:
+                memo_key = (memo_key, pod.images, pod.num_containers, len(self.cache.nodes),
+                            tuple([image_nodes.get(image, 0) for image in pod.images]))
+            hit = self._totals_cache.get(memo_key)
+            if hit is not None:
+                return hit
+        items = [(order[positions[0]], count) for _, positions, count in window]
+        raws = []
+        score_cache = self._score_cache
+        for (key, _, _), (ni, _) in zip(window, items, strict=True):
+            ck = (sig, key)
+            raw = score_cache.get(ck)
+            if raw is None:
+                raw = score_cache[ck] = self._raw(pod, ni)
+            raws.append(raw)
+        totals = self._totals(pod, items, raws, ctx, _zone_counter(part, ctx))
+        if memo_key is not None:
+            if len(self._totals_cache) > _CACHE_LIMIT:
+                self._totals_cache.clear()
+            self._totals_cache[memo_key] = totals
+        return totals
 
 
 def _count_in(positions: list[int], start: int, span: int, n: int) -> int:
@@ -363,12 +412,19 @@ def _nth_in(positions: list[int], start: int, r: int, n: int) -> int:
     return positions[(i + r) % len(positions)]
 
 
-def _window_positions(positions: list[int], start: int, count: int) -> list[int]:
-    i = bisect_left(positions, start)
-    out = positions[i:i + count]
-    if len(out) < count:
-        out += positions[:count - len(out)]
-    return out
+def _nth_of_many(classes: list[list[int]], start: int, r: int, span: int, n: int) -> int:
+    """The r-th position at or after ``start`` in circular order among several classes' sorted
+    positions, all within the window [start, start+span): the smallest offset from ``start``
+    with more than r of them at or before it (a binary search instead of merging the window).
+    """
+    lo, hi = 0, span - 1
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if sum(_count_in(positions, start, mid + 1, n) for positions in classes) > r:
+            hi = mid
+        else:
+            lo = mid + 1
+    return (start + lo) % n
 
 
 def _zone_counter(part: Partition, ctx: SpreadContext) -> Callable[[int, str], int]:

@@ -15,9 +15,10 @@ of its nodes, updated incrementally as pods come and go.
 from __future__ import annotations
 
 from bisect import bisect_left, insort
+from collections.abc import Callable
 from typing import Any
 
-from .framework import ZONE_LABEL, NodeInfo, PodEntry
+from .framework import ZONE_LABEL, NodeInfo, PodEntry, PodInfo
 
 __all__ = ["Partition", "SchedulerCache"]
 
@@ -25,20 +26,27 @@ Obj = dict[str, Any]
 ClassKey = tuple[int, tuple[Any, ...], int]
 
 _MAX_PARTITIONS = 8
+_MAX_CLASS_IDS = 100_000
 
 
 class Partition:
-    """Nodes grouped into classes that are indistinguishable for pods of one owner."""
+    """Nodes grouped into classes that are indistinguishable for pods of one owner.
 
-    __slots__ = ("key_of", "members", "owner", "zone_counts")
+    Classes are named by the small integers ``class_id`` gives their keys: the algorithm keys
+    its per-cycle caches by them, and hashing two ints beats hashing the nested keys.
+    """
 
-    def __init__(self, owner: str, order: list[NodeInfo]) -> None:
+    __slots__ = ("class_id", "key_of", "members", "owner", "zone_counts")
+
+    def __init__(self, owner: str, order: list[NodeInfo],
+                 class_id: Callable[[ClassKey], int]) -> None:
         self.owner = owner
-        self.members: dict[ClassKey, list[int]] = {}
-        self.key_of: dict[str, ClassKey] = {}
+        self.class_id = class_id
+        self.members: dict[int, list[int]] = {}
+        self.key_of: dict[str, int] = {}
         self.zone_counts: dict[str, int] = {}
         for ni in order:
-            key = self._key(ni)
+            key = class_id(self._key(ni))
             self.key_of[ni.name] = key
             self.members.setdefault(key, []).append(ni.pos)
             if owner:
@@ -50,7 +58,7 @@ class Partition:
 
     def update(self, ni: NodeInfo, old_owner_count: int, old_zone: str) -> None:
         old = self.key_of.get(ni.name)
-        new = self._key(ni)
+        new = self.class_id(self._key(ni))
         if self.owner:
             delta_zone = ni.labels.get(ZONE_LABEL, "")
             self.zone_counts[old_zone] = self.zone_counts.get(old_zone, 0) - old_owner_count
@@ -83,6 +91,9 @@ class SchedulerCache:
         self._order_dirty = False
         self._sigs: dict[tuple[Any, ...], int] = {}
         self._partitions: dict[str, Partition] = {}
+        # class key → id; ids are never reused (caches keyed by them outlive a reset)
+        self._class_ids: dict[ClassKey, int] = {}
+        self._next_class_id = 0
         # assigned pods that arrived before their node (kept until the node shows up)
         self._orphans: dict[str, PodEntry] = {}
 
@@ -178,11 +189,12 @@ class SchedulerCache:
 
     # ------------------------------------------------------------------ pods
 
-    def add_pod(self, pod: Obj, node: str) -> PodEntry:
+    def add_pod(self, pod: Obj, node: str, entry: PodEntry | None = None) -> PodEntry:
         """Account an assigned pod (a confirmed assumed pod is re-read from the API object)."""
         key = f"{pod['metadata'].get('namespace', 'default')}/{pod['metadata']['name']}"
         old = self.pods.get(key)
-        entry = PodEntry(pod, node)
+        if entry is None:
+            entry = PodEntry(pod, node)
         if old is not None:
             self._unaccount(old)
         self.assumed.pop(key, None)
@@ -190,8 +202,9 @@ class SchedulerCache:
         self._account(entry)
         return entry
 
-    def assume(self, pod: Obj, node: str) -> PodEntry:
-        entry = self.add_pod(pod, node)
+    def assume(self, pod: Obj, node: str, info: PodInfo | None = None) -> PodEntry:
+        """Account ``pod`` on ``node`` before the bind lands (``info``: the pod, parsed)."""
+        entry = self.add_pod(pod, node, PodEntry.of(info, node) if info is not None else None)
         self.assumed[entry.key] = node
         return entry
 
@@ -237,11 +250,23 @@ class SchedulerCache:
                 before = ni.owners.get(part.owner, 0) if part.owner else 0
             part.update(ni, before, old_zone)
 
+    def class_id(self, key: ClassKey) -> int:
+        """The id of an equivalence-class key (equal keys, equal ids)."""
+        cid = self._class_ids.get(key)
+        if cid is None:
+            self._next_class_id += 1
+            cid = self._class_ids[key] = self._next_class_id
+        return cid
+
     def partition(self, owner: str) -> Partition:
         order = self.node_order()
+        if len(self._class_ids) > _MAX_CLASS_IDS:
+            # Forget old keys; partitions are rebuilt with fresh ids.
+            self._class_ids.clear()
+            self._partitions.clear()
         part = self._partitions.pop(owner, None)
         if part is None:
-            part = Partition(owner, order)
+            part = Partition(owner, order, self.class_id)
             if len(self._partitions) >= _MAX_PARTITIONS:
                 del self._partitions[next(iter(self._partitions))]
         self._partitions[owner] = part

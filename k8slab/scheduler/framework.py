@@ -246,6 +246,11 @@ def normalized_image_name(name: str) -> str:
 
 
 _FACTS: dict[int, tuple[Any, ...]] = {}
+# Facts per "shape": for specs with plain containers only (no init containers, pod-level
+# resources or overhead), what spec_facts reads is each container's resources and ports maps
+# and image, and hostNetwork. Pods of one template have new container dicts (their volume
+# mounts differ) but share those maps, so the key holds their ids and the value pins them.
+_FACTS_BY_SHAPE: dict[tuple[Any, ...], tuple[list[Any], tuple[Any, ...]]] = {}
 
 
 def spec_facts(spec: Obj) -> tuple[Any, ...]:
@@ -258,15 +263,38 @@ def spec_facts(spec: Obj) -> tuple[Any, ...]:
     parts = (containers, spec.get("initContainers"), spec.get("resources"),
              spec.get("overhead"), spec.get("hostNetwork"))
     hit = _FACTS.get(id(containers))
-    if hit is not None and all(a is b for a, b in zip(hit[0], parts, strict=True)):
+    if (hit is not None and hit[0][0] is containers and hit[0][1] is parts[1]
+            and hit[0][2] is parts[2] and hit[0][3] is parts[3] and hit[0][4] is parts[4]):
         return hit[1]
-    every = list(spec.get("initContainers") or ()) + list(containers or ())
-    facts = (pod_requests(spec), pod_requests(spec, non_missing=True)[:2], pod_host_ports(spec),
-             tuple(normalized_image_name(c.get("image", "")) for c in every), len(every))
+    shape: tuple[Any, ...] | None = None
+    if not (parts[1] or parts[2] or parts[3]) and isinstance(containers, list):
+        pins: list[Any] = []
+        shape_parts: list[Any] = [bool(parts[4])]
+        for c in containers:
+            resources, ports = c.get("resources"), c.get("ports")
+            pins += (resources, ports)
+            shape_parts += (id(resources), id(ports), c.get("image", ""))
+        shape = tuple(shape_parts)
+        known = _FACTS_BY_SHAPE.get(shape)
+        if known is not None and all(a is b for a, b in zip(known[0], pins, strict=True)):
+            facts = known[1]
+        else:
+            facts = _spec_facts(spec, containers)
+            if len(_FACTS_BY_SHAPE) > 4096:
+                _FACTS_BY_SHAPE.clear()
+            _FACTS_BY_SHAPE[shape] = (pins, facts)
+    else:
+        facts = _spec_facts(spec, containers)
     if len(_FACTS) > 20_000:
         _FACTS.clear()
     _FACTS[id(containers)] = (parts, facts)
     return facts
+
+
+def _spec_facts(spec: Obj, containers: Any) -> tuple[Any, ...]:
+    every = list(spec.get("initContainers") or ()) + list(containers or ())
+    return (pod_requests(spec), pod_requests(spec, non_missing=True)[:2], pod_host_ports(spec),
+            tuple(normalized_image_name(c.get("image", "")) for c in every), len(every))
 
 
 class PodInfo:
@@ -411,6 +439,26 @@ class PodEntry:
         self.terminating = bool(meta.get("deletionTimestamp"))
         status = pod.get("status") or {}
         self.start = status.get("startTime") or meta.get("creationTimestamp") or ""
+
+    @classmethod
+    def of(cls, info: PodInfo, node: str) -> PodEntry:
+        """The entry of a pod just scheduled (the assumed pod), from its parsed PodInfo."""
+        pod = info.pod
+        meta = pod.get("metadata") or {}
+        entry = cls.__new__(cls)
+        entry.pod = pod
+        entry.namespace = info.namespace
+        entry.key = info.key
+        entry.uid = info.uid
+        entry.labels = info.labels
+        entry.node = node
+        entry.priority = info.priority
+        entry.requests, entry.nonzero, entry.ports = info.requests, info.nonzero, info.host_ports
+        entry.owner = info.owner_uid
+        entry.terminating = bool(meta.get("deletionTimestamp"))
+        status = pod.get("status") or {}
+        entry.start = status.get("startTime") or meta.get("creationTimestamp") or ""
+        return entry
 
 
 # --------------------------------------------------------------------------- nodes

@@ -82,6 +82,8 @@ class Scheduler:
                     "kube-scheduler")
         self.recorder = SeriesRecorder(self.api, self.name, f"{self.name}-{host}")
         self._selectors: dict[tuple[Any, ...], Selector] = {}
+        # the last answer: (labels map, namespace, owner kind, owner name, selector)
+        self._last_selector: tuple[dict[str, str], str, str, str, Selector] | None = None
         self._timer: Timer | None = None
         self._busy_until = self.loop.now
         latency = cluster.watch_latency(self.name)
@@ -135,7 +137,8 @@ class Scheduler:
     def _on_assigned(self, key: str, pod: Obj, node: str) -> None:
         if key in self.queue.pods:
             self.queue.delete(key)
-        self._unnominate(key)
+        if key in self._nominated_node:
+            self._unnominate(key)
         phase = (pod.get("status") or {}).get("phase")
         if phase in ("Succeeded", "Failed"):
             entry = self.cache.remove_pod(key)
@@ -158,6 +161,7 @@ class Scheduler:
         if old is not None and old.get("spec") is obj.get("spec"):
             return
         self._selectors.clear()
+        self._last_selector = None
 
     # ------------------------------------------------------------------ nominated pods
 
@@ -182,10 +186,17 @@ class Scheduler:
 
     def default_selector(self, info: PodInfo) -> Selector | None:
         """``helper.DefaultSelector``: Services selecting the pod plus its controller's selector."""
+        last = self._last_selector
+        if (last is not None and last[0] is info.labels and last[1] == info.namespace
+                and last[2] == info.owner_kind and last[3] == info.owner_name):
+            # Pods of one controller share their (never mutated) labels map.
+            return last[4]
         key = (info.namespace, info.owner_kind, info.owner_name,
                tuple(sorted(info.labels.items())))
         cached = self._selectors.get(key)
         if cached is not None:
+            self._last_selector = (info.labels, info.namespace, info.owner_kind,
+                                   info.owner_name, cached)
             return cached
         label_set: dict[str, str] = {}
         for svc in self.api.iter_kind(SERVICE, info.namespace):  # type: ignore[arg-type]
@@ -206,6 +217,8 @@ class Scheduler:
         reqs = [Requirement(k, "=", (v,)) for k, v in sorted(label_set.items())] + extra
         selector = Selector(tuple(reqs))
         self._selectors[key] = selector
+        self._last_selector = (info.labels, info.namespace, info.owner_kind, info.owner_name,
+                               selector)
         return selector
 
     # ------------------------------------------------------------------ the loop
@@ -245,7 +258,7 @@ class Scheduler:
         if node is not None:
             self.queue.done(qpi.key)
             self._unnominate(qpi.key)
-            self.cache.assume(pod, node)
+            self.cache.assume(pod, node, info)
             self.loop.call_later(BIND_LATENCY, self._bind, pod, node)
             return
         self._handle_failure(qpi, pod, info, diagnosis)

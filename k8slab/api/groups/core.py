@@ -94,7 +94,9 @@ def _default_pod(pod: Obj) -> None:
 
 
 def _pod_initial_status(pod: Obj) -> Obj:
-    return {"phase": "Pending", "qosClass": pod_qos_class(pod)}
+    # The QoS class is set by _pod_prepare_create, which always runs next (after defaulting,
+    # which it depends on); computing it here too would be thrown away.
+    return {"phase": "Pending"}
 
 
 def _pod_prepare_create(pod: Obj) -> None:
@@ -452,6 +454,28 @@ register("events.k8s.io", "Event", Strategy(
 
 # ============================================================================ trace digests
 
+# The "Kind/name" of the controller per ownerReferences list: a ReplicaSet's pods share one
+# (stored objects are never mutated; the list is pinned so its id is not reused).
+_OWNER_TEXT: dict[int, tuple[list[Obj], str]] = {}
+
+
+def _owner_text(refs: list[Obj] | None) -> str:
+    if not refs:
+        return ""
+    hit = _OWNER_TEXT.get(id(refs))
+    if hit is not None and hit[0] is refs:
+        return hit[1]
+    owner = ""
+    for ref in refs:
+        if ref.get("controller"):
+            owner = f"{ref.get('kind', '')}/{ref.get('name', '')}"
+            break
+    if len(_OWNER_TEXT) >= 4096:
+        _OWNER_TEXT.clear()
+    _OWNER_TEXT[id(refs)] = (refs, owner)
+    return owner
+
+
 def _pod_digest(pod: Obj) -> dict[str, Any]:
     status = pod.get("status") or {}
     meta = pod.get("metadata") or {}
@@ -460,16 +484,12 @@ def _pod_digest(pod: Obj) -> dict[str, Any]:
         if cond.get("type") == "Ready":
             ready = cond.get("status") == "True"
             break
-    owner = ""
-    for ref in meta.get("ownerReferences") or ():
-        if ref.get("controller"):
-            owner = f"{ref.get('kind', '')}/{ref.get('name', '')}"
-            break
     restarts = 0
     for cs in status.get("containerStatuses") or ():
         restarts += cs.get("restartCount", 0)
     return {"phase": status.get("phase", ""), "ready": ready,
-            "node": (pod.get("spec") or {}).get("nodeName", ""), "owner": owner,
+            "node": (pod.get("spec") or {}).get("nodeName", ""),
+            "owner": _owner_text(meta.get("ownerReferences")),
             "restarts": restarts, "deleting": bool(meta.get("deletionTimestamp"))}
 
 

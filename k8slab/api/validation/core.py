@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import ipaddress
+import re
 from typing import Any
 
 from .. import quantity
@@ -150,6 +151,35 @@ def _memo(fn: Any, obj: Any, path: str, *args: Any) -> Errs:
     return errs
 
 
+# Pods of one template get new container and volume dicts (the token volume's name, and so the
+# mounts naming it, differ per pod) whose other values are the template's own, shared
+# sub-trees. A container or volume found valid stays valid for the same values: keys hold
+# scalars by type and value and sub-trees by id, pinned here so those ids are not reused while
+# the key is remembered.
+_VALID_SHALLOW: dict[tuple[Any, ...], list[Any]] = {}
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def _shallow_key(obj: Obj, skip: str, *context: Any) -> tuple[tuple[Any, ...], list[Any]]:
+    key: list[Any] = list(context)
+    pins: list[Any] = []
+    for k, value in obj.items():
+        if k == skip:
+            continue
+        if type(value) in _SCALARS:
+            key += (k, type(value), value)
+        else:
+            key += (k, None, id(value))
+            pins.append(value)
+    return tuple(key), pins
+
+
+def _remember_shallow(key: tuple[Any, ...], pins: list[Any]) -> None:
+    if len(_VALID_SHALLOW) > 8192:
+        _VALID_SHALLOW.clear()
+    _VALID_SHALLOW[key] = pins
+
+
 def validate_port_num_or_name(port: Any, path: str) -> Errs:
     """``ValidatePortNumOrName`` for an IntOrString."""
     if isinstance(port, str):
@@ -175,9 +205,17 @@ def _qstr(value: Any) -> str:
         return str(value)
 
 
+# (resource name, quantity string) pairs found valid: every node status write carries the
+# same capacity and allocatable strings. Only successes are kept, so errors are computed afresh.
+_VALID_QUANTITIES: set[tuple[str, str]] = set()
+
+
 def validate_resource_quantity_value(name: str, value: Any, path: str) -> Errs:
     """``ValidateResourceQuantityValue``: non-negative, integral for counted resources."""
     errs: Errs = []
+    known = type(value) is str and type(name) is str
+    if known and (name, value) in _VALID_QUANTITIES:
+        return errs
     amount = _quantity(value)
     if amount is None:
         return errs
@@ -185,6 +223,10 @@ def validate_resource_quantity_value(name: str, value: Any, path: str) -> Errs:
         errs.append(invalid_value(path, _qstr(value), IS_NEGATIVE_ERROR_MSG))
     if _is_integer_resource(name) and (amount * 1000) % 1000 != 0:
         errs.append(invalid_value(path, _qstr(value), IS_NOT_INTEGER_ERROR_MSG))
+    if known and not errs:
+        if len(_VALID_QUANTITIES) >= 16384:
+            _VALID_QUANTITIES.clear()
+        _VALID_QUANTITIES.add((name, value))
     return errs
 
 
@@ -298,6 +340,7 @@ _VOLUME_SOURCES = (
     ("azureDisk", "azureDisk"), ("storageos", "storageos"), ("projected", "projected"),
     ("scaleIO", "scaleIO"), ("csi", "csi"), ("ephemeral", "ephemeral"), ("image", "image"),
 )
+_VOLUME_SOURCE_RANK = {key: rank for rank, (key, _) in enumerate(_VOLUME_SOURCES)}
 
 
 def _validate_path_no_backsteps(target: str, path: str) -> Errs:
@@ -417,10 +460,13 @@ def _validate_projected(src: Obj, path: str) -> Errs:
 def _validate_volume_source(vol: Obj, path: str, name: str) -> Errs:
     errs: Errs = []
     count = 0
-    for key, label in _VOLUME_SOURCES:
-        src = vol.get(key)
-        if src is None:
-            continue
+    # The sources the volume sets, in _VOLUME_SOURCES order (a volume has a name and one
+    # source, so this beats probing all thirty).
+    ranks = sorted(_VOLUME_SOURCE_RANK[key] for key in vol
+                   if key in _VOLUME_SOURCE_RANK and vol[key] is not None)
+    for rank in ranks:
+        key, label = _VOLUME_SOURCES[rank]
+        src = vol[key]
         if count > 0:
             errs.append(forbidden_field(f"{path}.{label}", "may not specify more than 1 volume "
                                         "type"))
@@ -485,7 +531,10 @@ def validate_volumes(volumes: Any, path: str) -> tuple[dict[str, Obj], Errs]:
         vol = _d(vol)
         p = f"{path}[{i}]"
         name = str(vol.get("name", ""))
-        el = list(_memo(_validate_volume_source, vol, p, name))
+        key, pins = _shallow_key(vol, "name", "volume", p)
+        el = [] if key in _VALID_SHALLOW else _validate_volume_source(vol, p, name)
+        if not el:
+            _remember_shallow(key, pins)
         if not name:
             el.append(required(f"{p}.name"))
         else:
@@ -867,6 +916,19 @@ def _validate_seccomp(profile: Any, path: str) -> Errs:
 
 def _validate_container_common(ctr: Obj, volumes: dict[str, Obj], path: str,
                                restart_policy: str) -> Errs:
+    key, pins = _shallow_key(ctr, "volumeMounts", "container", path, restart_policy)
+    if key in _VALID_SHALLOW:
+        # Everything but the mounts (checked against this pod's volumes) is known to pass.
+        return _validate_volume_mounts(ctr.get("volumeMounts"), volumes, ctr,
+                                       f"{path}.volumeMounts")
+    errs = _validate_container_fields(ctr, volumes, path, restart_policy)
+    if not errs:
+        _remember_shallow(key, pins)
+    return errs
+
+
+def _validate_container_fields(ctr: Obj, volumes: dict[str, Obj], path: str,
+                               restart_policy: str) -> Errs:
     errs: Errs = []
     name = str(ctr.get("name") or "")
     if not name:
@@ -960,6 +1022,8 @@ def _validate_containers(containers: Any, volumes: dict[str, Obj], grace: Any, p
 def _validate_init_containers(containers: Any, regular: Any, volumes: dict[str, Obj],
                               grace: Any, path: str, restart_policy: str) -> Errs:
     errs: Errs = []
+    if not _l(containers):
+        return errs
     names = {_d(c).get("name") for c in _l(regular)}
     for i, ctr in enumerate(_l(containers)):
         ctr = _d(ctr)
@@ -1207,8 +1271,6 @@ def _validate_dns_config(config: Any, policy: str, path: str) -> Errs:
 
 
 def _dns_subdomain_underscore(value: str, path: str) -> Errs:
-    import re
-
     fmt = r"_?[a-z0-9]([-_a-z0-9]*[a-z0-9])?(\._?[a-z0-9]([-_a-z0-9]*[a-z0-9])?)*"
     errs: Errs = []
     if len(value) > 253:
@@ -1527,6 +1589,17 @@ def validate_pod_update(new: dict[str, Any], old: dict[str, Any]) -> list[FieldE
 
 
 _SYSTEM_CONDITIONS = ("PodScheduled", "Ready", "Initialized")
+# The system condition types and those found to be qualified names: the kubelet writes the
+# same few on every status update of every pod. Only successes are kept, so error messages are
+# always computed afresh.
+_ACCEPTED_CONDITION_TYPES: set[str] = set(_SYSTEM_CONDITIONS)
+_OCTET = "(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+# A dotted quad of decimal octets without leading zeros is an address ``IsValidIP`` accepts
+# (each pod IP is new, and parsing it with ipaddress costs more than the rest of the update);
+# anything else takes the full check.
+_PLAIN_IPV4 = re.compile(rf"(?:{_OCTET}\.){{3}}{_OCTET}")
+# Pod IPs found valid (each pod's IP comes back in every later status write of the pod).
+_ACCEPTED_POD_IPS: set[str] = set()
 
 
 def validate_pod_status_update(new: dict[str, Any], old: dict[str, Any]) -> list[FieldError]:
@@ -1537,9 +1610,20 @@ def validate_pod_status_update(new: dict[str, Any], old: dict[str, Any]) -> list
                                        old_validated=True)
     status, ostatus = _d(new.get("status")), _d(old.get("status"))
     for i, cond in enumerate(_l(status.get("conditions"))):
-        ctype = str(_d(cond).get("type", ""))
-        if ctype not in _SYSTEM_CONDITIONS:
-            errs.extend(_qualified(ctype, f"metadata.conditions[{i}].Type"))
+        ctype = cond.get("type", "") if isinstance(cond, dict) else ""
+        if type(ctype) is str and ctype in _ACCEPTED_CONDITION_TYPES:
+            continue
+        ctype = str(ctype)
+        if ctype in _SYSTEM_CONDITIONS:
+            continue
+        type_errs = _qualified(ctype, f"metadata.conditions[{i}].Type")
+        if type_errs:
+            errs.extend(type_errs)
+        else:
+            if len(_ACCEPTED_CONDITION_TYPES) >= 4096:
+                _ACCEPTED_CONDITION_TYPES.clear()
+                _ACCEPTED_CONDITION_TYPES.update(_SYSTEM_CONDITIONS)
+            _ACCEPTED_CONDITION_TYPES.add(ctype)
     if _d(new.get("spec")).get("nodeName") != _d(old.get("spec")).get("nodeName"):
         errs.append(forbidden_field("status.nodeName", "may not be changed directly"))
     nominated = status.get("nominatedNodeName")
@@ -1563,7 +1647,17 @@ def validate_pod_status_update(new: dict[str, Any], old: dict[str, Any]) -> list
                 errs.append(forbidden_field(f"status.containerStatuses[{i}].state",
                                             "may not be transitioned to non-terminated state"))
     for i, ip in enumerate(_l(status.get("podIPs"))):
-        errs.extend(is_valid_ip(f"status.podIPs[{i}]", str(_d(ip).get("ip", ""))))
+        address = str(_d(ip).get("ip", ""))
+        if address in _ACCEPTED_POD_IPS:
+            continue
+        if _PLAIN_IPV4.fullmatch(address) is None:
+            ip_errs = is_valid_ip(f"status.podIPs[{i}]", address)
+            if ip_errs:
+                errs.extend(ip_errs)
+                continue
+        if len(_ACCEPTED_POD_IPS) >= 65536:
+            _ACCEPTED_POD_IPS.clear()
+        _ACCEPTED_POD_IPS.add(address)
     host_ips = _l(status.get("hostIPs"))
     if host_ips and status.get("hostIP") != _d(host_ips[0]).get("ip"):
         errs.append(invalid_value("status.hostIPs[0].ip", _d(host_ips[0]).get("ip", ""),
@@ -1938,10 +2032,16 @@ def _validate_node_resources(node: Obj) -> Errs:
     errs: Errs = []
     status = _d(node.get("status"))
     for section in ("capacity", "allocatable"):
-        values = _d(status.get(section))
-        for name in sorted(values):
-            errs.extend(validate_resource_quantity_value(name, values[name],
-                                                         f"status.{section}.{name}"))
+        # A heartbeat keeps the very same (never mutated) maps.
+        errs.extend(_memo(_validate_resource_values, status.get(section), f"status.{section}"))
+    return errs
+
+
+def _validate_resource_values(values: Any, path: str) -> Errs:
+    errs: Errs = []
+    values = _d(values)
+    for name in sorted(values):
+        errs.extend(validate_resource_quantity_value(name, values[name], f"{path}.{name}"))
     return errs
 
 
