@@ -106,17 +106,18 @@ def zone_key(node: Obj) -> str:
     return f"{region}:\x00:{zone}" if (region or zone) else ""
 
 
-# The Ready condition per conditions list: every pod bound to a node looks it up, and a node's
-# (never mutated) list only changes with its status updates. Lists are pinned so their ids are
-# not reused.
-_READY: dict[int, tuple[list[Obj], Obj | None]] = {}
+# The Ready condition per node: every pod bound to a node looks it up, and a node's (never
+# mutated) conditions list only changes with its status updates. Keyed by node name, so only
+# each node's latest list is held.
+_READY: dict[str, tuple[list[Obj], Obj | None]] = {}
 
 
 def ready_condition(node: Obj) -> Obj | None:
     conditions = (node.get("status") or {}).get("conditions")
     if not conditions:
         return None
-    hit = _READY.get(id(conditions))
+    name = (node.get("metadata") or {}).get("name", "")
+    hit = _READY.get(name)
     if hit is not None and hit[0] is conditions:
         return hit[1]
     found = None
@@ -126,7 +127,7 @@ def ready_condition(node: Obj) -> Obj | None:
             break
     if len(_READY) >= 8192:
         _READY.clear()
-    _READY[id(conditions)] = (conditions, found)
+    _READY[name] = (conditions, found)
     return found
 
 
