@@ -21,7 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from large_cluster import big_config
+from large_cluster import big_config, create_web
 
 from k8slab.api.kinds import KINDS
 from k8slab.cluster import Cluster
@@ -37,23 +37,7 @@ def main() -> int:
 
     cluster = Cluster(seed=0, config=big_config(args.nodes))
     cluster.boot()
-    cluster.api.create(
-        {
-            "apiVersion": "apps/v1",
-            "kind": "Deployment",
-            "metadata": {"name": "web", "namespace": "default"},
-            "spec": {
-                "replicas": args.replicas,
-                "selector": {"matchLabels": {"app": "web"}},
-                "template": {
-                    "metadata": {"labels": {"app": "web"}},
-                    "spec": {"containers": [{"name": "nginx", "image": "nginx:1.10",
-                                             "ports": [{"containerPort": 80}]}]},
-                },
-            },
-        },
-        source="kubectl",
-    )
+    create_web(cluster, args.replicas)
     cluster.loop.advance(args.seconds * SECOND)
 
     trace = hashlib.sha256()

@@ -42,6 +42,27 @@ def big_config(nodes: int) -> ClusterConfig:
                          cluster_cidr=f"10.244.0.0/{prefix}")
 
 
+def create_web(cluster: Cluster, replicas: int) -> None:
+    """The benchmark's Deployment: ``replicas`` nginx pods, created as ``kubectl`` would."""
+    cluster.api.create(
+        {
+            "apiVersion": "apps/v1",
+            "kind": "Deployment",
+            "metadata": {"name": "web", "namespace": "default"},
+            "spec": {
+                "replicas": replicas,
+                "selector": {"matchLabels": {"app": "web"}},
+                "template": {
+                    "metadata": {"labels": {"app": "web"}},
+                    "spec": {"containers": [{"name": "nginx", "image": "nginx:1.10",
+                                             "ports": [{"containerPort": 80}]}]},
+                },
+            },
+        },
+        source="kubectl",
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--nodes", type=int, default=1000)
@@ -54,23 +75,7 @@ def main() -> int:
     cluster.boot()
     t1 = time.perf_counter()
     start_virtual = cluster.loop.now
-    cluster.api.create(
-        {
-            "apiVersion": "apps/v1",
-            "kind": "Deployment",
-            "metadata": {"name": "web", "namespace": "default"},
-            "spec": {
-                "replicas": args.replicas,
-                "selector": {"matchLabels": {"app": "web"}},
-                "template": {
-                    "metadata": {"labels": {"app": "web"}},
-                    "spec": {"containers": [{"name": "nginx", "image": "nginx:1.10",
-                                             "ports": [{"containerPort": 80}]}]},
-                },
-            },
-        },
-        source="kubectl",
-    )
+    create_web(cluster, args.replicas)
 
     seen = [-1, 0]  # store revision, available replicas then
 
