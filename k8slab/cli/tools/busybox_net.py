@@ -768,20 +768,10 @@ def nc(ctx: ExecContext, argv: list[str]) -> Proc:
     if not operands:
         return _usage(ctx, NC_USAGE)
     host = operands[0]
-    port = _lookup_port(ctx, operands[1] if len(operands) > 1 else None, 0)
-    if port is None:
-        ctx.stderr.write(f"nc: bad port '{operands[1]}'\n")
-        return 1
-    net = _network(ctx)
-    if net is None:
-        ctx.stderr.write("nc: no network on this machine\n")
-        return 1
-    network, client = net
-    yield Sleep(APPLET_COST)
-    ip = yield from _address(ctx, client, host, "n" in flags)
-    if ip is None:
-        ctx.stderr.write(f"nc: bad address '{host}'\n")
-        return 1
+    target = yield from _target(ctx, "nc", operands, 0, "n" in flags)
+    if isinstance(target, int):
+        return target
+    network, client, ip, port = target
     shown = f"{ip}:{port}"
     if flags.get("u"):
         return (yield from _nc_udp(ctx, network, client, host, ip, port, shown, verbose, wait))
@@ -802,6 +792,28 @@ def nc(ctx: ExecContext, argv: list[str]) -> Proc:
     if flags.get("z") or "e" in opts:
         return 0
     return (yield from _exchange(ctx, network, conn, ip, port))
+
+
+def _target(ctx: ExecContext, applet: str, operands: list[str], default_port: int,
+            numeric: bool) -> Generator[Any, Any, tuple[Any, Any, str, int] | int]:
+    """``HOST [PORT]`` of nc and telnet: (network, client, address, port), or the exit status
+    after the applet's error message."""
+    host = operands[0]
+    port = _lookup_port(ctx, operands[1] if len(operands) > 1 else None, default_port)
+    if port is None:
+        ctx.stderr.write(f"{applet}: bad port '{operands[1]}'\n")
+        return 1
+    net = _network(ctx)
+    if net is None:
+        ctx.stderr.write(f"{applet}: no network on this machine\n")
+        return 1
+    network, client = net
+    yield Sleep(APPLET_COST)
+    ip = yield from _address(ctx, client, host, numeric)
+    if ip is None:
+        ctx.stderr.write(f"{applet}: bad address '{host}'\n")
+        return 1
+    return network, client, ip, port
 
 
 def _address(ctx: ExecContext, client: Any, host: str, numeric: bool
@@ -922,20 +934,10 @@ def telnet(ctx: ExecContext, argv: list[str]) -> Proc:
     if not operands or len(operands) > 2:
         return _usage(ctx, TELNET_USAGE)
     host = operands[0]
-    port = _lookup_port(ctx, operands[1] if len(operands) > 1 else None, 23)
-    if port is None:
-        ctx.stderr.write(f"telnet: bad port '{operands[1]}'\n")
-        return 1
-    net = _network(ctx)
-    if net is None:
-        ctx.stderr.write("telnet: no network on this machine\n")
-        return 1
-    network, client = net
-    yield Sleep(APPLET_COST)
-    ip = yield from _address(ctx, client, host, False)
-    if ip is None:
-        ctx.stderr.write(f"telnet: bad address '{host}'\n")
-        return 1
+    target = yield from _target(ctx, "telnet", operands, 23, False)
+    if isinstance(target, int):
+        return target
+    network, client, ip, port = target
     result = network.dial(client, ip, port)
     if isinstance(result, Failure):
         yield Sleep(result.elapsed)
