@@ -44,6 +44,7 @@ from collections.abc import Generator
 from typing import Any
 
 from ...api.kinds import Kind, by_gvk
+from ...apps.textutils.common import OptError, getopt
 from ...network.dns import COREDNS_TIME, RESOLVED_STUB, is_ip
 from ...network.http import Request
 from ...network.model import LOOPBACK_RTT, Failure
@@ -461,6 +462,7 @@ PING_USAGE = (
 
 _PING_FLAGS = "qvA46n"
 _PING_ARGS = "cstwWIpi"
+_PING_GETOPT = _PING_FLAGS + "".join(f"{letter}:" for letter in _PING_ARGS)
 
 
 def echo_reply(network: Any, client: Any, ip: str) -> tuple[int, int] | None:
@@ -523,38 +525,16 @@ def _parse_interval(text: str) -> float | None:
 
 def ping(ctx: ExecContext, argv: list[str]) -> Proc:
     """BusyBox ``ping [-c N] [-i S] [-W S] [-w S] [-s N] [-q] [-A] HOST``."""
-    opts: dict[str, str] = {}
-    flags: set[str] = set()
-    operands: list[str] = []
-    args = argv[1:]
-    i = 0
-    while i < len(args):
-        arg = args[i]
-        i += 1
-        if arg == "--":
-            operands += args[i:]
-            break
-        if not arg.startswith("-") or arg == "-":
-            operands.append(arg)
-            continue
-        j = 1
-        while j < len(arg):
-            letter = arg[j]
-            j += 1
-            if letter in _PING_FLAGS:
-                flags.add(letter)
-                continue
-            if letter not in _PING_ARGS:
-                return _usage(ctx, PING_USAGE, f"ping: invalid option -- '{letter}'\n")
-            if j < len(arg):
-                value, j = arg[j:], len(arg)
-            elif i < len(args):
-                value = args[i]
-                i += 1
-            else:
-                return _usage(ctx, PING_USAGE,
-                              f"ping: option requires an argument -- '{letter}'\n")
-            opts[letter] = value
+    try:
+        parsed, operands = getopt(argv[1:], _PING_GETOPT)
+    except OptError as err:
+        # "--name" is read like getopt32 reads it here: '-' is not one of ping's letters.
+        letter = "-" if err.kind == "unrecognized" else err.opt
+        what = ("option requires an argument" if err.kind == "requires"
+                else "invalid option")
+        return _usage(ctx, PING_USAGE, f"ping: {what} -- '{letter}'\n")
+    flags = {letter for letter, _ in parsed if letter in _PING_FLAGS}
+    opts = {letter: value for letter, value in parsed if letter in _PING_ARGS}
     if len(operands) != 1 or ("q" in flags and "v" in flags):
         return _usage(ctx, PING_USAGE)
     numbers: dict[str, int] = {}

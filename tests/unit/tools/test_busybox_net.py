@@ -400,3 +400,15 @@ def test_telnet(net: FakeNetwork) -> None:
                           "\t-l USER\tAutomatic login as USER\n")
     net.conns[("10.100.7.9", 23)] = Conn()
     assert run(net, telnet, "telnet web").out == "Connected to web\n"  # default port 23
+
+
+def test_ping_option_errors_print_the_usage(net: FakeNetwork,
+                                             echo: dict[str, list[int]]) -> None:
+    # BusyBox getopt32: the error line, then the usage, exit 1; options after the host count.
+    echo["10.244.2.7"] = [89]
+    bad = run(net, ping, "ping -x 10.244.2.7")
+    assert bad.err.startswith("ping: invalid option -- 'x'\nBusyBox") and bad.code == 1
+    missing = run(net, ping, "ping 10.244.2.7 -c")
+    assert missing.err.startswith("ping: option requires an argument -- 'c'\nBusyBox")
+    assert missing.code == 1
+    assert run(net, ping, "ping 10.244.2.7 -c 1").out.count("bytes from") == 1
