@@ -33,6 +33,7 @@ from ..api.registry import strategy_for
 from ..api.store import DELETED
 from ..scheduler.framework import parse_taints, parse_tolerations, term_matches, tolerated
 from ..sim.clock import MILLISECOND, SECOND
+from ..sim.memo import by_identity
 from ..sim.timefmt import parse_rfc3339
 from .base import Controller, split_key
 from .deployment.util import compute_hash
@@ -97,24 +98,17 @@ def _node_affinity(affinity: Obj | None, node: str) -> Obj:
     return affinity
 
 
-# The owner index's key per ownerReferences list (computed for the old and the new object of
-# every pod write; pods of one controller share the never-mutated list, pinned here).
-_OWNER_UIDS: dict[int, tuple[list[Obj], tuple[str, ...]]] = {}
-
-
 def _owner_uid(pod: Obj) -> tuple[str, ...]:
     refs = (pod.get("metadata") or {}).get("ownerReferences")
-    if not refs:
-        return ()
-    hit = _OWNER_UIDS.get(id(refs))
-    if hit is not None and hit[0] is refs:
-        return hit[1]
-    uids = tuple(ref["uid"] for ref in refs
+    return _daemonset_uids(refs) if refs else ()
+
+
+# The owner index's key is computed for the old and the new object of every pod write; pods of
+# one DaemonSet share the never-mutated ownerReferences list.
+@by_identity
+def _daemonset_uids(refs: list[Obj]) -> tuple[str, ...]:
+    return tuple(ref["uid"] for ref in refs
                  if ref.get("controller") and ref.get("kind") == "DaemonSet" and ref.get("uid"))
-    if len(_OWNER_UIDS) >= 4096:
-        _OWNER_UIDS.clear()
-    _OWNER_UIDS[id(refs)] = (refs, uids)
-    return uids
 
 
 @lru_cache(maxsize=8192)

@@ -34,7 +34,7 @@ import copy
 import heapq
 import json
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from ..api import defaults
@@ -44,6 +44,7 @@ from ..api.selectors import Selector, from_label_selector
 from ..api.store import ADDED, DELETED, MODIFIED, APIServer
 from ..api.validation.meta import name_is_dns_subdomain
 from ..sim.clock import MINUTE, SECOND
+from ..sim.memo import by_identity
 from ..sim.timefmt import parse_rfc3339, rfc3339
 from .base import Controller, split_key
 
@@ -77,31 +78,27 @@ _PHASE_ORDINAL = {"Pending": 0, "Unknown": 1, "Running": 2}
 
 
 def _controller_ref(obj: Obj) -> Obj | None:
-    for ref in (obj.get("metadata") or {}).get("ownerReferences") or ():
+    return _controller_of((obj.get("metadata") or {}).get("ownerReferences") or ())
+
+
+def _controller_of(refs: Iterable[Obj]) -> Obj | None:
+    for ref in refs:
         if ref.get("controller"):
             return ref
     return None
 
 
-# The owner index's key per ownerReferences list: the store computes it for the old and the new
-# object of every pod write, and a ReplicaSet's pods share one (never mutated) list, pinned here
-# so its id is not reused.
-_CONTROLLER_UIDS: dict[int, tuple[list[Obj], tuple[str, ...]]] = {}
-
-
 def _controller_uid(pod: Obj) -> tuple[str, ...]:
     refs = (pod.get("metadata") or {}).get("ownerReferences")
-    if not refs:
-        return ()
-    hit = _CONTROLLER_UIDS.get(id(refs))
-    if hit is not None and hit[0] is refs:
-        return hit[1]
-    ref = _controller_ref(pod)
-    uids = (ref["uid"],) if ref is not None and ref.get("uid") else ()
-    if len(_CONTROLLER_UIDS) >= 4096:
-        _CONTROLLER_UIDS.clear()
-    _CONTROLLER_UIDS[id(refs)] = (refs, uids)
-    return uids
+    return _controller_uids(refs) if refs else ()
+
+
+# The owner index's key is computed for the old and the new object of every pod write, and a
+# ReplicaSet's pods share one (never mutated) ownerReferences list.
+@by_identity
+def _controller_uids(refs: list[Obj]) -> tuple[str, ...]:
+    ref = _controller_of(refs)
+    return (ref["uid"],) if ref is not None and ref.get("uid") else ()
 
 
 def ensure_pod_owner_index(api: APIServer) -> None:

@@ -124,3 +124,19 @@ def test_runs_defer_older_collections_and_promote_survivors() -> None:
     finally:
         gc.unfreeze()
         gc.set_threshold(*saved)
+
+
+def test_by_identity_computes_once_per_object_and_stays_bounded() -> None:
+    from k8slab.sim.memo import by_identity
+
+    calls: list[int] = []
+
+    def size(obj: list[int]) -> int:
+        calls.append(1)
+        return len(obj)
+
+    memo = by_identity(size, limit=2)
+    a, b = [1], [1, 2]
+    assert (memo(a), memo(a), memo(b)) == (1, 1, 2) and len(calls) == 2
+    assert memo([1]) == 1 and len(calls) == 3  # an equal but different object is computed
+    assert memo(a) == 1 and len(calls) == 4    # the full table was emptied, not grown

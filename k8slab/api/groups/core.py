@@ -27,6 +27,7 @@ import base64
 from fractions import Fraction
 from typing import Any
 
+from ...sim.memo import by_identity
 from .. import quantity
 from ..defaults import default_pod, default_pod_template, default_resource_list
 from ..errors import FieldError
@@ -454,26 +455,18 @@ register("events.k8s.io", "Event", Strategy(
 
 # ============================================================================ trace digests
 
-# The "Kind/name" of the controller per ownerReferences list: a ReplicaSet's pods share one
-# (stored objects are never mutated; the list is pinned so its id is not reused).
-_OWNER_TEXT: dict[int, tuple[list[Obj], str]] = {}
-
-
 def _owner_text(refs: list[Obj] | None) -> str:
-    if not refs:
-        return ""
-    hit = _OWNER_TEXT.get(id(refs))
-    if hit is not None and hit[0] is refs:
-        return hit[1]
-    owner = ""
+    return _controller_text(refs) if refs else ""
+
+
+# The "Kind/name" of the controller: a ReplicaSet's pods share one (never mutated)
+# ownerReferences list.
+@by_identity
+def _controller_text(refs: list[Obj]) -> str:
     for ref in refs:
         if ref.get("controller"):
-            owner = f"{ref.get('kind', '')}/{ref.get('name', '')}"
-            break
-    if len(_OWNER_TEXT) >= 4096:
-        _OWNER_TEXT.clear()
-    _OWNER_TEXT[id(refs)] = (refs, owner)
-    return owner
+            return f"{ref.get('kind', '')}/{ref.get('name', '')}"
+    return ""
 
 
 def _pod_digest(pod: Obj) -> dict[str, Any]:
