@@ -353,15 +353,11 @@ def nslookup(ctx: ExecContext, argv: list[str]) -> Proc:
     search: str | None = None
     if rest:
         given = rest[0]
-        if is_ip(given):
-            servers.append((given, given))
-        else:
-            ips, elapsed = _resolve(client, given)
-            yield Sleep(elapsed)
-            if not ips:
-                ctx.stderr.write(f"nslookup: bad address '{given}'\n")
-                return 1
-            servers.append((given, ips[0]))
+        address = yield from _address(ctx, client, given, False)
+        if address is None:
+            ctx.stderr.write(f"nslookup: bad address '{given}'\n")
+            return 1
+        servers.append((given, address))
     else:
         listed, search = _resolv_conf(ctx)
         for server in listed:
@@ -570,15 +566,10 @@ def ping(ctx: ExecContext, argv: list[str]) -> Proc:
     if "6" in flags:
         ctx.stderr.write(f"ping: bad address '{host}'\n")
         return 1
-    if is_ip(host):
-        ip = host
-    else:
-        ips, elapsed = _resolve(client, host)
-        yield Sleep(elapsed)
-        if not ips:
-            ctx.stderr.write(f"ping: bad address '{host}'\n")
-            return 1
-        ip = ips[0]
+    ip = yield from _address(ctx, client, host, False)
+    if ip is None:
+        ctx.stderr.write(f"ping: bad address '{host}'\n")
+        return 1
     return (yield from _ping_loop(ctx, network, client, host, ip, datalen, interval, flags,
                                   numbers, started))
 

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import random
 import shlex
-from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from toolkit import Ran
 
 from k8slab.cli.tools import busybox_net
 from k8slab.cli.tools.busybox_net import nc, nslookup, ping, telnet
@@ -30,14 +30,6 @@ START = 1780300800 * SECOND
 US = 1_000
 RESOLV = ("search default.svc.cluster.local svc.cluster.local cluster.local\n"
           "nameserver 10.96.0.10\noptions ndots:5\n")
-
-
-@dataclass
-class Ran:
-    out: str
-    err: str
-    code: int
-    elapsed: float
 
 
 class FakeNetwork:
