@@ -9,20 +9,30 @@ Modelled on SimPy's ``Environment``: a heap of ``(time, sequence, callback)`` en
 monotonically increasing sequence number breaks ties in insertion order. Two callbacks due at the
 same instant therefore always run in the order they were scheduled, in any process.
 
+**Far timers wait outside the heap.** Every container's main process that runs "until killed"
+holds a timer ten years ahead, so a 30,000-pod cluster kept a heap ten times larger than the
+timers that ever fire, and each step paid for the extra levels and cache misses. Entries due at or
+after a *horizon* (about an hour ahead) are kept in an unsorted list instead; every heap entry is
+due before the horizon, so the heap's top is still the next callback. When a run is about to
+reach the horizon, it moves forward and the far entries it passes join the heap with their
+original sequence numbers: the order in which callbacks run is exactly the same.
+
 **Garbage collection while time runs.** A run of the loop allocates long-lived objects (stored
 objects, containers, trace records) and almost never garbage cycles (a 30,000-pod rollout makes
-none), yet CPython walks every surviving object a second time when it collects the middle
-generation, and every tracked object in the process when the old generation has grown by a
-quarter: a 30,000-pod rollout spent more time in those walks than in the simulation. So while
-:meth:`Loop.run_until` or :meth:`Loop.run_while` runs:
+a few hundred objects' worth), yet CPython walks each new object when it collects the young
+generation, walks every survivor again when it collects the middle one, and walks every tracked
+object in the process when the old generation has grown by a quarter: a 30,000-pod rollout spent
+more time in those walks than in several of its controllers. So while :meth:`Loop.run_until` or
+:meth:`Loop.run_while` runs:
 
-- the youngest generation is still collected as usual, which frees the short-lived cycles;
+- young collections wait until ten million new objects have accumulated (``_YOUNG_LIMIT``), so
+  a run that does make garbage cycles still frees them, in batches;
 - middle and full collections are deferred (their ``gc`` thresholds are raised);
-- when the outermost run returns, what survived moves to the old generation without a further
-  walk (``gc.freeze()`` then ``gc.unfreeze()``, which only relink lists), as a middle
-  collection would have moved it; a cycle that died meanwhile waits for the next full
-  collection. If the process had frozen objects of its own, they are left alone: the
-  survivors then stay in the middle generation.
+- when the outermost run returns, what survived moves to the old generation without a walk
+  (``gc.freeze()`` then ``gc.unfreeze()``, which only relink lists), as a middle collection
+  would have moved it; a cycle that died meanwhile waits for the next full collection. If the
+  process had frozen objects of its own, they are left alone: the survivors then stay in the
+  young and middle generations and are collected at the interpreter's pace.
 
 The thresholds found on entry are put back when the outermost run returns, so a notebook kernel
 keeps the interpreter's settings between commands and collects at its own pace.
@@ -42,22 +52,28 @@ SECOND = 1_000_000_000
 MILLISECOND = 1_000_000
 MINUTE = 60 * SECOND
 
+# How far ahead the horizon is set when it moves (see "Far timers" above).
+_FAR = 3600 * SECOND
+
 
 # See the module docstring. Nested runs (a process driving the loop from a callback) keep the
 # outermost run's saved thresholds.
 _DEFERRED = 1_000_000_000
+# A 30,000-pod rollout keeps about five million new objects; each young collection below this
+# limit would walk them once more (about 7 % of that run) to find a few hundred dead ones.
+_YOUNG_LIMIT = 10_000_000
 _runs = 0
 _saved_thresholds: tuple[int, ...] = ()
 _promote = False
 
 
 @contextmanager
-def _older_collections_deferred() -> Iterator[None]:
+def _collections_deferred() -> Iterator[None]:
     global _runs, _saved_thresholds, _promote
     _runs += 1
     if _runs == 1:
         _saved_thresholds = gc.get_threshold()
-        gc.set_threshold(_saved_thresholds[0], _DEFERRED, _DEFERRED)
+        gc.set_threshold(_YOUNG_LIMIT, _DEFERRED, _DEFERRED)
         # Cheap when nothing is frozen (the count walks the permanent generation).
         _promote = gc.get_freeze_count() == 0
     try:
@@ -95,8 +111,26 @@ class Loop:
         self.now = start
         self.start = start
         self._heap: list[tuple[int, int, Timer]] = []
+        # Entries due at or after the horizon; every heap entry is due before it, and the
+        # clock never reaches it (the horizon moves first).
+        self._far: list[tuple[int, int, Timer]] = []
+        self._horizon = start + _FAR
         self._seq = 0
         self.steps = 0
+
+    def _move_horizon(self, when: int) -> None:
+        """Put the horizon past ``when``; far entries now before it join the heap."""
+        self._horizon = horizon = when + _FAR
+        keep = []
+        heap = self._heap
+        for entry in self._far:
+            if entry[2].cancelled:
+                continue
+            if entry[0] < horizon:
+                heapq.heappush(heap, entry)
+            else:
+                keep.append(entry)
+        self._far = keep
 
     def call_at(self, when: int, callback: Callable[..., Any], *args: Any) -> Timer:
         """Run ``callback(*args)`` at virtual time ``when`` (never earlier than now)."""
@@ -104,7 +138,10 @@ class Loop:
             when = self.now
         timer = Timer(when, callback, args)
         self._seq += 1
-        heapq.heappush(self._heap, (when, self._seq, timer))
+        if when < self._horizon:
+            heapq.heappush(self._heap, (when, self._seq, timer))
+        else:
+            self._far.append((when, self._seq, timer))
         return timer
 
     def call_later(self, delay: int, callback: Callable[..., Any], *args: Any) -> Timer:
@@ -115,7 +152,10 @@ class Loop:
         when = self.now + delay if delay > 0 else self.now
         timer = Timer(when, callback, args)
         self._seq += 1
-        heapq.heappush(self._heap, (when, self._seq, timer))
+        if when < self._horizon:
+            heapq.heappush(self._heap, (when, self._seq, timer))
+        else:
+            self._far.append((when, self._seq, timer))
         return timer
 
     def call_soon(self, callback: Callable[..., Any], *args: Any) -> Timer:
@@ -127,12 +167,19 @@ class Loop:
         heap = self._heap
         while heap and heap[0][2].cancelled:
             heapq.heappop(heap)
-        return heap[0][0] if heap else None
+        if heap:
+            return heap[0][0]
+        due = [entry[0] for entry in self._far if not entry[2].cancelled]
+        return min(due) if due else None
 
     def step(self) -> bool:
-        """Run the next due callback; return False when the heap is empty."""
+        """Run the next due callback; return False when nothing is scheduled."""
         heap = self._heap
-        while heap:
+        while heap or self._far:
+            if not heap:
+                # Everything left is far: move the horizon to the earliest of it.
+                self._move_horizon(min(entry[0] for entry in self._far))
+                continue
             when, _, timer = heapq.heappop(heap)
             if timer.cancelled:
                 continue
@@ -146,7 +193,9 @@ class Loop:
         """Run every callback due at or before ``when``, then leave the clock at ``when``."""
         heap = self._heap
         pop = heapq.heappop
-        with _older_collections_deferred():
+        if when >= self._horizon:
+            self._move_horizon(when)
+        with _collections_deferred():
             while heap and heap[0][0] <= when:
                 t, _, timer = pop(heap)
                 if timer.cancelled:
@@ -170,7 +219,7 @@ class Loop:
         condition that depends only on time (not on a callback) still ends the wait.
         Returns True if the condition became false before the limit.
         """
-        with _older_collections_deferred():
+        with _collections_deferred():
             return self._run_while(condition, limit, poll)
 
     def _run_while(self, condition: Callable[[], bool], limit: int, poll: int) -> bool:
@@ -184,6 +233,8 @@ class Loop:
             target = now + poll
             if target > deadline:
                 target = deadline
+            if target >= self._horizon:
+                self._move_horizon(target)
             while heap and heap[0][2].cancelled:
                 pop(heap)
             if heap and heap[0][0] <= target:
