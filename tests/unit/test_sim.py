@@ -171,12 +171,14 @@ def test_far_timers_run_in_the_same_order_as_near_ones() -> None:
         # far ones first, then near ones at the same instants: sequence order must hold
         for i, when in enumerate((3 * _FAR, _FAR + 5, 10 * _FAR, _FAR + 5, 2)):
             loop.call_at(when, lambda w=when, i=i: seen.append((loop.now, f"far{i}@{w}")))
-        loop.call_at(_FAR + 5, lambda: seen.append((loop.now, "near@far+5")))
+        loop.call_at(_FAR + 5, lambda: seen.append((loop.now, "later@far+5")))
         cancelled = loop.call_at(4 * _FAR, lambda: seen.append((loop.now, "cancelled")))
         cancelled.cancel()
 
         def chain(n: int) -> None:
             seen.append((loop.now, f"chain{n}"))
+            if n == 4:  # by now far0 has joined the heap, or is about to
+                loop.call_at(3 * _FAR, lambda: seen.append((loop.now, "late@3far")))
             if n:
                 loop.call_later(_FAR // 2, chain, n - 1)
         loop.call_later(1, chain, 8)
@@ -190,8 +192,12 @@ def test_far_timers_run_in_the_same_order_as_near_ones() -> None:
             loop.run_until(20 * _FAR)
         elif drive == "run_while":
             clock_seen: list[int] = []
-            assert loop.run_while(lambda: clock_seen.append(loop.now) is None,
-                                  limit=20 * _FAR, poll=SECOND) is False
+
+            def record(into: list[int] = clock_seen, of: Loop = loop) -> bool:
+                into.append(of.now)
+                return True
+
+            assert loop.run_while(record, limit=20 * _FAR, poll=SECOND) is False
             assert clock_seen == sorted(clock_seen)  # the clock never went back
         else:
             assert loop.peek() == 1
@@ -201,11 +207,12 @@ def test_far_timers_run_in_the_same_order_as_near_ones() -> None:
         times = [t for t, _ in seen]
         assert times == sorted(times) and "cancelled" not in {n for _, n in seen}
         assert [n for t, n in seen if t == _FAR + 5] == ["far1@3600000000005",
-                                                          "far3@3600000000005", "near@far+5"]
+                                                          "far3@3600000000005", "later@far+5"]
+        assert [n for t, n in seen if t == 3 * _FAR] == ["far0@10800000000000", "late@3far"]
         if expected is None:
             expected = seen
         assert seen == expected, drive
-    assert expected is not None and len(expected) == 5 + 1 + 9
+    assert expected is not None and len(expected) == 5 + 1 + 9 + 1
 
 
 def test_by_identity_computes_once_per_object_and_stays_bounded() -> None:
