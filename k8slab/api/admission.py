@@ -756,7 +756,7 @@ def ensure_system_priority_classes(api: APIServer) -> None:
 def install(api: APIServer) -> None:
     """Register the admission chain (and Service allocation after it) on ``api``."""
     plugins = _Plugins(api)
-    api.mutating.extend([
+    api.mutating += (
         plugins.namespace_lifecycle,
         plugins.limit_ranger_admit,
         plugins.service_account,
@@ -765,9 +765,9 @@ def install(api: APIServer) -> None:
         plugins.default_toleration_seconds,
         plugins.default_storage_class,
         ServiceAllocator(api),
-    ])
-    api.validating.extend([
+    )
+    api.validating += (
         plugins.limit_ranger_validate,
         plugins.pod_security,
         plugins.resource_quota,
-    ])
+    )

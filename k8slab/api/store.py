@@ -75,54 +75,6 @@ def admission_scope(
     return mark
 
 
-class AdmissionChain(list):  # type: ignore[type-arg]
-    """The ``mutating`` or ``validating`` plugin list; counts its changes so the store can
-    keep the plugins in scope for each kind and operation until the chain changes."""
-
-    version = 0
-
-    def _changed(self) -> None:
-        self.version += 1
-
-    def append(self, plugin: Admission) -> None:
-        super().append(plugin)
-        self._changed()
-
-    def extend(self, plugins: Iterable[Admission]) -> None:
-        super().extend(plugins)
-        self._changed()
-
-    def insert(self, index: Any, plugin: Admission) -> None:
-        super().insert(index, plugin)
-        self._changed()
-
-    def remove(self, plugin: Admission) -> None:
-        super().remove(plugin)
-        self._changed()
-
-    def pop(self, index: Any = -1) -> Admission:
-        plugin = super().pop(index)
-        self._changed()
-        return plugin  # type: ignore[no-any-return]
-
-    def clear(self) -> None:
-        super().clear()
-        self._changed()
-
-    def __setitem__(self, index: Any, value: Any) -> None:
-        super().__setitem__(index, value)
-        self._changed()
-
-    def __delitem__(self, index: Any) -> None:
-        super().__delitem__(index)
-        self._changed()
-
-    def __iadd__(self, plugins: Iterable[Admission]) -> AdmissionChain:  # type: ignore[override,misc]
-        super().__iadd__(plugins)
-        self._changed()
-        return self
-
-
 # metadata the apiserver sets itself on create
 _SERVER_OWNED = frozenset(("uid", "resourceVersion", "creationTimestamp", "deletionTimestamp",
                            "deletionGracePeriodSeconds", "generation", "selfLink",
@@ -208,11 +160,14 @@ class APIServer:
         # secondary indexes: kind → index name → (key fn, value → {(ns, name): obj})
         self._indexes: dict[Kind, dict[str, tuple[Callable[[Obj], Iterable[str]],
                                                   dict[str, dict[tuple[str, str], Obj]]]]] = {}
-        self.mutating: list[Admission] = AdmissionChain()
-        self.validating: list[Admission] = AdmissionChain()
-        # (kind, operation) → (the chains' versions when computed, the plugins in scope)
-        self._scoped: dict[tuple[Kind, str], tuple[tuple[Any, Any],
-                                                   tuple[list[Admission], list[Admission]]]] = {}
+        # The admission chains, in order. Tuples: registering a plugin rebinds the attribute,
+        # which is how the store knows its per-kind selection below is stale.
+        self.mutating: tuple[Admission, ...] = ()
+        self.validating: tuple[Admission, ...] = ()
+        # (kind, operation) → (the chains they were chosen from, the plugins in scope)
+        self._scoped: dict[tuple[Kind, str],
+                           tuple[tuple[tuple[Admission, ...], tuple[Admission, ...]],
+                                 tuple[list[Admission], list[Admission]]]] = {}
         self.digests: dict[str, Callable[[Obj], dict[str, Any]]] = {}
         # apiserver flags and cluster facts strategies need (service CIDR, node port range…)
         self.options: dict[str, Any] = {}
@@ -302,14 +257,14 @@ class APIServer:
                         ) -> tuple[list[Admission], list[Admission]]:
         """The ``mutating`` and ``validating`` plugins in scope for a write."""
         mutating, validating = self.mutating, self.validating
-        versions = (getattr(mutating, "version", None), getattr(validating, "version", None))
         key = (kind, operation)
         hit = self._scoped.get(key)
-        if hit is not None and hit[0] == versions and None not in versions:
+        # The entry holds the chains it was chosen from, so identity cannot be reused.
+        if hit is not None and hit[0][0] is mutating and hit[0][1] is validating:
             return hit[1]
         pair = ([p for p in mutating if _in_scope(p, kind, operation)],
                 [p for p in validating if _in_scope(p, kind, operation)])
-        self._scoped[key] = (versions, pair)
+        self._scoped[key] = ((mutating, validating), pair)
         return pair
 
     # --------------------------------------------------------------- indexes

@@ -73,7 +73,7 @@ def test_slow_start_batches_stop_at_the_first_failure():
                 raise forbidden("pods", obj["metadata"]["name"],
                                 "exceeded quota: pods, requested: pods=1, used: pods=3, "
                                 "limited: pods=3")
-    cluster.api.validating.append(quota)
+    cluster.api.validating += (quota,)
     cluster.api.create(replica_set(replicas=20), source="kubectl")
     cluster.loop.advance(4 * MILLISECOND)
     assert len(attempts) == 1 + 2 + 4
@@ -86,7 +86,7 @@ def test_slow_start_batches_stop_at_the_first_failure():
     assert cond["message"].startswith('pods "frontend-') and "exceeded quota" in cond["message"]
     failed = fk.events(cluster, "FailedCreate")
     assert failed and all(m.startswith("Error creating: pods \"frontend-") for m in failed)
-    cluster.api.validating.remove(quota)
+    cluster.api.validating = tuple(p for p in cluster.api.validating if p is not quota)
     cluster.loop.advance(30 * SECOND)  # retried with back-off
     assert len(pods(cluster)) == 20
     assert "conditions" not in rs_status(cluster)
