@@ -121,7 +121,7 @@ class Loop:
     def _move_horizon(self, when: int) -> None:
         """Put the horizon past ``when``; far entries now before it join the heap."""
         self._horizon = horizon = when + _FAR
-        keep = []
+        keep: list[tuple[int, int, Timer]] = []
         heap = self._heap
         for entry in self._far:
             if entry[2].cancelled:
@@ -134,19 +134,12 @@ class Loop:
 
     def call_at(self, when: int, callback: Callable[..., Any], *args: Any) -> Timer:
         """Run ``callback(*args)`` at virtual time ``when`` (never earlier than now)."""
-        if when < self.now:
-            when = self.now
-        timer = Timer(when, callback, args)
-        self._seq += 1
-        if when < self._horizon:
-            heapq.heappush(self._heap, (when, self._seq, timer))
-        else:
-            self._far.append((when, self._seq, timer))
-        return timer
+        return self.call_later(when - self.now, callback, *args)
 
     def call_later(self, delay: int, callback: Callable[..., Any], *args: Any) -> Timer:
         """Run ``callback(*args)`` after ``delay`` nanoseconds of virtual time."""
-        # call_at inlined: every watch delivery, work queue and process step comes through here.
+        # The one place entries are pushed (call_at and call_soon come here): every watch
+        # delivery, work queue and process step does.
         if type(delay) is not int:
             delay = int(delay)
         when = self.now + delay if delay > 0 else self.now
@@ -160,7 +153,7 @@ class Loop:
 
     def call_soon(self, callback: Callable[..., Any], *args: Any) -> Timer:
         """Run ``callback(*args)`` at the current instant, after what is already due now."""
-        return self.call_at(self.now, callback, *args)
+        return self.call_later(0, callback, *args)
 
     def peek(self) -> int | None:
         """Time of the next pending callback, or None when nothing is scheduled."""
