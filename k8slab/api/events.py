@@ -58,6 +58,8 @@ class EventRecorder:
 
     def __init__(self, api: APIServer, component: str, host: str = "") -> None:
         self.api = api
+        self._loop = api.loop
+        self._trace = api.trace
         self.component = component
         self.host = host
         # The correlator's caches hold tuples of strings and numbers only, which the garbage
@@ -91,7 +93,8 @@ class EventRecorder:
         Returns the Event as stored, or None when the correlator dropped it.
         """
         meta = obj.get("metadata") or {}
-        namespace = meta.get("namespace") or "default"
+        obj_namespace = meta.get("namespace")
+        namespace = obj_namespace or "default"
         api_version = obj.get("apiVersion", "v1")
         kind = obj.get("kind", "")
         obj_name = meta.get("name", "")
@@ -99,12 +102,12 @@ class EventRecorder:
         rv = meta.get("resourceVersion")
         # A kubelet reports Pulled, Created and Started about the same pod version: those
         # events share one (never mutated) involvedObject.
-        involved_key = (uid, rv, field_path, api_version, kind, obj_name, meta.get("namespace"))
+        involved_key = (uid, rv, field_path, api_version, kind, obj_name, obj_namespace)
         involved = self._involved.get(involved_key)
         if involved is None:
             involved = {"apiVersion": api_version, "kind": kind, "name": obj_name, "uid": uid}
-            if meta.get("namespace"):
-                involved["namespace"] = meta["namespace"]
+            if obj_namespace:
+                involved["namespace"] = obj_namespace
             if rv:
                 involved["resourceVersion"] = rv
             if field_path:
@@ -112,11 +115,11 @@ class EventRecorder:
             if len(self._involved) >= MAX_LRU_CACHE_ENTRIES:
                 self._involved.clear()
             self._involved[involved_key] = involved
-        now = self.api.loop.now
+        now = self._loop.now
         # The trace keeps what the component reported, before the correlator folds or drops
         # it: charts and tests see every action even when `kubectl get events` does not.
-        self.api.trace.append(now, self.component, "event", kind, namespace, obj_name,
-                              {"type": type_, "reason": reason, "message": message})
+        self._trace.append_flat(now, self.component, "event", kind, namespace, obj_name,
+                                ("type", type_, "reason", reason, "message", message))
         obj_key = (kind, namespace, obj_name, uid, api_version)
 
         # 1. aggregation (EventAggregator.EventAggregate)
@@ -182,12 +185,13 @@ class EventRecorder:
         # Names carry the nanosecond of creation; events of one object created at the same
         # virtual instant take the following nanoseconds (remembered, so a burst of pod
         # creations does not probe quadratically many names).
-        stamp = max(now, self._last_stamp.get((namespace, obj_name), now - 1) + 1)
+        stamp_key = (namespace, obj_name)
+        stamp = max(now, self._last_stamp.get(stamp_key, now - 1) + 1)
         name = f"{obj_name}.{stamp:x}"
         while self.api.try_get(EVENT, namespace, name) is not None:
             stamp += 1
             name = f"{obj_name}.{stamp:x}"
-        self._last_stamp[(namespace, obj_name)] = stamp
+        self._last_stamp[stamp_key] = stamp
         event["metadata"]["name"] = name
         try:
             created = self.api.create(event, source=self.component, trusted=True)

@@ -130,10 +130,11 @@ class Watch:
     def _flush(self) -> None:
         self._scheduled = False
         buffer, self._buffer = self._buffer, []
+        handler = self.handler
         for event, obj, old in buffer:
             if not self.active:
                 return
-            self.handler(event, obj, old)
+            handler(event, obj, old)
 
     def stop(self) -> None:
         self.active = False
@@ -168,7 +169,8 @@ class APIServer:
         self._scoped: dict[tuple[Kind, str],
                            tuple[tuple[tuple[Admission, ...], tuple[Admission, ...]],
                                  tuple[list[Admission], list[Admission]]]] = {}
-        self.digests: dict[str, Callable[[Obj], dict[str, Any]]] = {}
+        # kind name → what the trace keeps of a write, flat (key, value, key, value…)
+        self.digests: dict[str, Callable[[Obj], tuple[Any, ...]]] = {}
         # apiserver flags and cluster facts strategies need (service CIDR, node port range…)
         self.options: dict[str, Any] = {}
         # Where the current client wants the apiserver's ``Warning:`` response headers (set by
@@ -285,10 +287,18 @@ class APIServer:
         indexes = self._indexes.get(kind)
         if not indexes:
             return
+        m = _meta(obj if obj is not None else old)  # type: ignore[arg-type]
+        ident = (m.get("namespace", ""), m["name"])
         for key, table in indexes.values():
+            if old is not None and obj is not None:
+                values = key(obj)
+                if values == key(old):
+                    # Most writes (a status update) keep the indexed values: the entries
+                    # only point at the new object.
+                    for value in values:
+                        table[value][ident] = obj
+                    continue
             if old is not None:
-                m = _meta(old)
-                ident = (m.get("namespace", ""), m["name"])
                 for value in key(old):
                     bucket = table.get(value)
                     if bucket is not None:
@@ -296,8 +306,6 @@ class APIServer:
                         if not bucket:
                             del table[value]
             if obj is not None:
-                m = _meta(obj)
-                ident = (m.get("namespace", ""), m["name"])
                 for value in key(obj):
                     table.setdefault(value, {})[ident] = obj
 
@@ -331,41 +339,76 @@ class APIServer:
         watches = self._watches.get(kind)
         if watches:
             item = (event, obj, old)
+            batches: dict[int, list[Watch]] | None = None
             for w in watches:
                 # Watch.push inlined: a pod write reaches a dozen watchers.
                 if w.active:
                     w._buffer.append(item)
                     if not w._scheduled:
                         w._scheduled = True
-                        w.loop.call_later(w.latency, w._flush)
+                        if batches is None:
+                            batches = {}
+                        batch = batches.get(w.latency)
+                        if batch is None:
+                            batches[w.latency] = batch = [w]
+                            self.loop.call_later(w.latency, self._deliver, batch)
+                        else:
+                            batch.append(w)
         by_field = self._field_watches.get(kind)
         if not by_field:
             return
         for path, table in by_field.items():
-            new_v = _field(obj, path) if event != DELETED else None
-            old_v = _field(old, path) if old is not None else None
             if event == DELETED:
-                new_v, old_v = None, _field(obj, path)
+                old_v = _field(obj, path)
+                if old_v:
+                    for w in table.get(old_v, ()):
+                        w.push(DELETED, obj, None)
+                continue
+            new_v = _field(obj, path)
+            if old is None:
+                old_v = None
+            elif old.get(_PATHS[path][0]) is obj.get(_PATHS[path][0]):
+                # The same sub-object holds the field (a status update keeps the spec).
+                old_v = new_v
+            else:
+                old_v = _field(old, path)
             if new_v == old_v:
-                for w in table.get(new_v or "", ()) if new_v else ():
-                    w.push(event, obj, old)
+                if new_v:
+                    for w in table.get(new_v, ()):
+                        w.push(event, obj, old)
                 continue
             if old_v:
                 for w in table.get(old_v, ()):
-                    w.push(DELETED, obj if event == DELETED else (old or obj), None)
+                    w.push(DELETED, old, None)
             if new_v:
                 for w in table.get(new_v, ()):
                     w.push(ADDED, obj, None)
 
+    def _deliver(self, batch: list[Watch]) -> None:
+        """Flush the watches one write woke together with the same latency, in order.
+
+        Each would have flushed in its own loop callback, all due at the same instant with
+        consecutive sequence numbers, so nothing else could run between them: one step does
+        the same (a write a handler makes still reaches the watches not yet flushed). Between
+        them a ``run_while`` could stop, so the loop is asked; the rest then waits on the loop,
+        first in line.
+        """
+        loop = self.loop
+        last = len(batch) - 1
+        for i, w in enumerate(batch):
+            w._flush()
+            if i < last and loop.pausing():
+                loop.call_first(self._deliver, batch[i + 1:])
+                return
+
     # ---------------------------------------------------------------- writes
 
     def _record(self, source: str, action: str, kind: Kind, obj: Obj) -> None:
-        m = _meta(obj)
-        digest = self.digests.get(kind.kind)
-        self.trace.append(
-            self.loop.now, source, action, kind.kind, m.get("namespace", ""), m.get("name", ""),
-            digest(obj) if digest else None,
-        )
+        m = obj.get("metadata") or {}
+        name = kind.kind
+        digest = self.digests.get(name)
+        self.trace.append_flat(self.loop.now, source, action, name, m.get("namespace", ""),
+                               m.get("name", ""), digest(obj) if digest else ())
 
     def _next_rv(self) -> str:
         self.revision += 1

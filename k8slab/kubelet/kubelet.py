@@ -794,9 +794,9 @@ class Kubelet:
                 self.container_event(rec, spec, "Warning", "Failed", f"Error: {err}")
             else:
                 self.container_event(rec, spec, "Normal", "Started", "Container started")
-                self.cluster.trace.append(self.loop.now, self.name, "container-start", "Pod",
-                                          rec.namespace, rec.name,
-                                          {"container": name, "restartCount": restart_count})
+                self.cluster.trace.append_flat(self.loop.now, self.name, "container-start",
+                                               "Pod", rec.namespace, rec.name,
+                                               ("container", name, "restartCount", restart_count))
             self._pleg_mark(rec)
         if status_soon:
             self._status_soon(rec)

@@ -80,9 +80,9 @@ class SeriesRecorder:
                reason, related["metadata"].get("uid", "") if related else "")
         now = self.api.loop.now
         # Like the core recorder, the trace keeps every reported event, folded or not.
-        self.api.trace.append(now, self.controller, "event", regarding.get("kind", ""), ns,
-                              meta.get("name", ""),
-                              {"type": type_, "reason": reason, "message": note})
+        self.api.trace.append_flat(now, self.controller, "event", regarding.get("kind", ""), ns,
+                                   meta.get("name", ""),
+                                   ("type", type_, "reason", reason, "message", note))
         cached = self._cache.get(key)
         if cached is not None:
             cached.count += 1

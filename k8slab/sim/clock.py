@@ -117,6 +117,8 @@ class Loop:
         self._horizon = start + _FAR
         self._seq = 0
         self.steps = 0
+        # The condition of the run_while in progress (None in run_until): see pausing().
+        self._condition: Callable[[], bool] | None = None
 
     def _move_horizon(self, when: int) -> None:
         """Put the horizon past ``when``; far entries now before it join the heap."""
@@ -155,6 +157,31 @@ class Loop:
         """Run ``callback(*args)`` at the current instant, after what is already due now."""
         return self.call_later(0, callback, *args)
 
+    def call_first(self, callback: Callable[..., Any], *args: Any) -> Timer:
+        """Run ``callback(*args)`` at the current instant, before what is already due now.
+
+        For a callback that stands for several (see :meth:`pausing`): the rest of its work
+        goes back on the loop ahead of everything scheduled after it.
+        """
+        heap = self._heap
+        now = self.now
+        # A sequence number below every entry due now (the one running was popped).
+        seq = heap[0][1] - 1 if heap and heap[0][0] == now else 0
+        timer = Timer(now, callback, args)
+        heapq.heappush(heap, (now, seq, timer))
+        return timer
+
+    def pausing(self) -> bool:
+        """Inside a callback: whether the run in progress stops after it.
+
+        A callback that does the work of several consecutive ones in one step (the store
+        delivers the watches one write wakes together) asks this between them, so that
+        :meth:`run_while` still stops exactly where it would have stopped between steps: the
+        rest goes back on the loop with :meth:`call_first`.
+        """
+        condition = self._condition
+        return condition is not None and not condition()
+
     def peek(self) -> int | None:
         """Time of the next pending callback, or None when nothing is scheduled."""
         heap = self._heap
@@ -188,14 +215,19 @@ class Loop:
         pop = heapq.heappop
         if when >= self._horizon:
             self._move_horizon(when)
-        with _collections_deferred():
-            while heap and heap[0][0] <= when:
-                t, _, timer = pop(heap)
-                if timer.cancelled:
-                    continue
-                self.now = t
-                self.steps += 1
-                timer.callback(*timer.args)
+        # A run_until inside a run_while's callback runs everything due, as one step would.
+        outer, self._condition = self._condition, None
+        try:
+            with _collections_deferred():
+                while heap and heap[0][0] <= when:
+                    t, _, timer = pop(heap)
+                    if timer.cancelled:
+                        continue
+                    self.now = t
+                    self.steps += 1
+                    timer.callback(*timer.args)
+        finally:
+            self._condition = outer
         if when > self.now:
             self.now = when
 
@@ -212,8 +244,12 @@ class Loop:
         condition that depends only on time (not on a callback) still ends the wait.
         Returns True if the condition became false before the limit.
         """
-        with _collections_deferred():
-            return self._run_while(condition, limit, poll)
+        outer, self._condition = self._condition, condition
+        try:
+            with _collections_deferred():
+                return self._run_while(condition, limit, poll)
+        finally:
+            self._condition = outer
 
     def _run_while(self, condition: Callable[[], bool], limit: int, poll: int) -> bool:
         heap = self._heap

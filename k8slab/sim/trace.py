@@ -63,6 +63,13 @@ class Trace:
                       len(self._records), time, source, action, kind, namespace, name)
         self._records.append(record)
 
+    def append_flat(self, time: int, source: str, action: str, kind: str, namespace: str,
+                    name: str, detail: tuple[Any, ...]) -> None:
+        """:meth:`append` with the detail given flat (``key, value, key, value…``), for the
+        callers that write one for every pod (the event recorders, the store's digests)."""
+        self._records.append((len(self._records), time, source, action, kind, namespace, name,
+                              *detail))
+
     def __len__(self) -> int:
         return len(self._records)
 

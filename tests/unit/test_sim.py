@@ -229,3 +229,27 @@ def test_by_identity_computes_once_per_object_and_stays_bounded() -> None:
     assert (memo(a), memo(a), memo(b)) == (1, 1, 2) and len(calls) == 2
     assert memo([1]) == 1 and len(calls) == 3  # an equal but different object is computed
     assert memo(a) == 1 and len(calls) == 4    # the full table was emptied, not grown
+
+
+def test_call_first_runs_ahead_of_what_is_due_now_and_pausing_follows_run_while() -> None:
+    loop = Loop(0)
+    order: list[str] = []
+    seen: list[bool] = []
+
+    def x() -> None:
+        order.append("x")
+        seen.append(loop.pausing())
+        loop.call_first(order.append, "first")
+
+    loop.call_later(5, x)
+    loop.call_later(5, order.append, "y")
+    loop.call_later(7, order.append, "later")
+    loop.run_until(10)
+    assert order == ["x", "first", "y", "later"]
+    assert seen == [False]  # run_until never pauses
+
+    stop: list[bool] = []
+    loop.call_later(1, lambda: (stop.append(True), seen.append(loop.pausing())))
+    assert loop.run_while(lambda: not stop, limit=SECOND)
+    assert seen[-1] is True  # the run_while stops after this callback
+    assert loop.pausing() is False  # outside a run

@@ -182,35 +182,35 @@ def _owner_name(obj: Obj) -> str:
     return ""
 
 
-def deployment_digest(obj: Obj) -> dict[str, Any]:
-    """What the trace keeps about each Deployment write (charts of a rollout)."""
+def deployment_digest(obj: Obj) -> tuple[Any, ...]:
+    """What the trace keeps about each Deployment write (charts of a rollout), flat."""
     spec = obj.get("spec") or {}
     status = obj.get("status") or {}
     meta = obj.get("metadata") or {}
-    return {
-        "replicas": _int(spec.get("replicas")),
-        "updated": _int(status.get("updatedReplicas")),
-        "ready": _int(status.get("readyReplicas")),
-        "available": _int(status.get("availableReplicas")),
-        "revision": (meta.get("annotations") or {}).get(REVISION_ANNOTATION, ""),
-        "generation": _int(meta.get("generation")),
-        "observed": _int(status.get("observedGeneration")),
-    }
+    return (
+        "replicas", _int(spec.get("replicas")),
+        "updated", _int(status.get("updatedReplicas")),
+        "ready", _int(status.get("readyReplicas")),
+        "available", _int(status.get("availableReplicas")),
+        "revision", (meta.get("annotations") or {}).get(REVISION_ANNOTATION, ""),
+        "generation", _int(meta.get("generation")),
+        "observed", _int(status.get("observedGeneration")),
+    )
 
 
-def replica_set_digest(obj: Obj) -> dict[str, Any]:
-    """What the trace keeps about each ReplicaSet write (pods per ReplicaSet over time)."""
+def replica_set_digest(obj: Obj) -> tuple[Any, ...]:
+    """What the trace keeps about each ReplicaSet write (pods per ReplicaSet over time), flat."""
     spec = obj.get("spec") or {}
     status = obj.get("status") or {}
     meta = obj.get("metadata") or {}
-    return {
-        "replicas": _int(spec.get("replicas")),
-        "current": _int(status.get("replicas")),
-        "ready": _int(status.get("readyReplicas")),
-        "available": _int(status.get("availableReplicas")),
-        "revision": (meta.get("annotations") or {}).get(REVISION_ANNOTATION, ""),
-        "owner": _owner_name(obj),
-    }
+    return (
+        "replicas", _int(spec.get("replicas")),
+        "current", _int(status.get("replicas")),
+        "ready", _int(status.get("readyReplicas")),
+        "available", _int(status.get("availableReplicas")),
+        "revision", (meta.get("annotations") or {}).get(REVISION_ANNOTATION, ""),
+        "owner", _owner_name(obj),
+    )
 
 
 # ----------------------------------------------------------------- registration

@@ -469,7 +469,7 @@ def _controller_text(refs: list[Obj]) -> str:
     return ""
 
 
-def _pod_digest(pod: Obj) -> dict[str, Any]:
+def _pod_digest(pod: Obj) -> tuple[Any, ...]:
     status = pod.get("status") or {}
     meta = pod.get("metadata") or {}
     ready = False
@@ -480,20 +480,20 @@ def _pod_digest(pod: Obj) -> dict[str, Any]:
     restarts = 0
     for cs in status.get("containerStatuses") or ():
         restarts += cs.get("restartCount", 0)
-    return {"phase": status.get("phase", ""), "ready": ready,
-            "node": (pod.get("spec") or {}).get("nodeName", ""),
-            "owner": _owner_text(meta.get("ownerReferences")),
-            "restarts": restarts, "deleting": bool(meta.get("deletionTimestamp"))}
+    return ("phase", status.get("phase", ""), "ready", ready,
+            "node", (pod.get("spec") or {}).get("nodeName", ""),
+            "owner", _owner_text(meta.get("ownerReferences")),
+            "restarts", restarts, "deleting", bool(meta.get("deletionTimestamp")))
 
 
-def _node_digest(node: Obj) -> dict[str, Any]:
+def _node_digest(node: Obj) -> tuple[Any, ...]:
     ready = "Unknown"
     for cond in (node.get("status") or {}).get("conditions") or ():
         if cond.get("type") == "Ready":
             ready = cond.get("status", "Unknown")
             break
-    return {"ready": ready,
-            "unschedulable": bool((node.get("spec") or {}).get("unschedulable"))}
+    return ("ready", ready,
+            "unschedulable", bool((node.get("spec") or {}).get("unschedulable")))
 
 
 def install(api: APIServer) -> None:
