@@ -122,17 +122,19 @@ class EventRecorder:
                                 ("type", type_, "reason", reason, "message", message))
         obj_key = (kind, namespace, obj_name, uid, api_version)
 
-        # 1. aggregation (EventAggregator.EventAggregate)
-        aggregate_key = (*obj_key, field_path, type_, reason)
+        # 1. aggregation (EventAggregator.EventAggregate); keys spelled out, which is cheaper
+        # than unpacking obj_key into them
+        aggregate_key = (kind, namespace, obj_name, uid, api_version, field_path, type_, reason)
         record = self._aggregates.get(aggregate_key)
         if record is None or now - record[1] > AGGREGATE_INTERVAL:
             messages: tuple[str, ...] = ()
         else:
             messages = record[0]
         if message not in messages:
-            messages = (*messages, message)
+            messages = (*messages, message) if messages else (message,)
         if len(messages) < AGGREGATE_MAX_EVENTS:
-            key: tuple[Any, ...] = (*aggregate_key, message)
+            key: tuple[Any, ...] = (kind, namespace, obj_name, uid, api_version, field_path,
+                                    type_, reason, message)
         else:
             # Keep the set from growing past the maximum (upstream pops an arbitrary member).
             messages = messages[1:]
