@@ -13,7 +13,9 @@ What a write goes through, in the apiserver's order (``k8s.io/apiserver/pkg/regi
 5. validating admission (quota);
 6. storage: uid, ``resourceVersion`` from one global counter (etcd's revision),
    ``creationTimestamp``, ``generation``; the change is appended to the trace and queued for
-   every watcher, who receive it after their watch latency through the event loop.
+   every watcher, who receive it after their watch latency through the event loop (the
+   watchers one write wakes with the same latency are flushed in one loop step, in the order
+   their own steps would have run: see :meth:`APIServer._deliver`).
 
 Objects are plain JSON-like dicts. The store owns what it stores and never hands out copies:
 callers treat returned objects as read-only and write by building a new top-level dict
