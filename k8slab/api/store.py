@@ -289,8 +289,8 @@ class APIServer:
         indexes = self._indexes.get(kind)
         if not indexes:
             return
-        m = _meta(obj if obj is not None else old)  # type: ignore[arg-type]
-        ident = (m.get("namespace", ""), m["name"])
+        m = _meta(obj) if obj is not None else _meta(old) if old is not None else {}
+        ident = (m.get("namespace", ""), m.get("name", ""))
         for key, table in indexes.values():
             if old is not None and obj is not None:
                 values = key(obj)
