@@ -149,14 +149,19 @@ class _Plugins:
     @admission_scope(namespaced_only=True)
     def namespace_lifecycle(self, obj: Obj, operation: str, old: Obj | None) -> None:
         assert NAMESPACE is not None
+        ns_name = _meta(obj).get("namespace") or ""
+        ns = self.api.try_get(NAMESPACE, "", ns_name) if ns_name else None
+        terminating = ns is not None and (ns.get("status") or {}).get("phase") == "Terminating"
+        if ns is not None and not (terminating and operation == "CREATE"):
+            # Admitted whatever the kind: the kind is resolved only to refuse (every write
+            # of a namespaced object comes here).
+            return
         kind = self.api.kind_of(obj)
         if (kind.kind == "Namespace" and kind.group == "") or not kind.namespaced:
             return
-        ns_name = _meta(obj).get("namespace") or ""
-        ns = self.api.try_get(NAMESPACE, "", ns_name)
         if ns is None:
             raise errors.not_found("namespaces", ns_name)
-        if operation == "CREATE" and (ns.get("status") or {}).get("phase") == "Terminating":
+        if terminating:
             err = _forbidden(kind, obj, f"unable to create new content in namespace {ns_name} "
                                         "because it is being terminated")
             err.causes.append(errors.FieldError(
