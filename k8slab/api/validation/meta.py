@@ -572,7 +572,9 @@ def _meta_maps(meta: dict[str, Any], path: str, errs: list[FieldError],
         if value:
             if old is not None and key in _ALWAYS_VALIDATED and value is old.get(key):
                 continue
-            errs.extend(_memo(check, value, f"{path}.{key}"))
+            found = _memo(check, value, f"{path}.{key}")
+            if found:
+                errs.extend(found)
 
 
 def validate_object_meta_update(
