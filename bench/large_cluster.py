@@ -64,6 +64,32 @@ def create_web(cluster: Cluster, replicas: int) -> None:
     )
 
 
+class Rollout:
+    """The harness's wait for the benchmark's Deployment.
+
+    :meth:`rolling` is checked after every loop callback, so it is one call that rereads the
+    Deployment only when something was written (the harness's own cost is not the cluster's).
+    """
+
+    def __init__(self, cluster: Cluster, replicas: int) -> None:
+        self.api = cluster.api
+        self.replicas = replicas
+        self._revision = -1  # the store revision when available was read
+        self._available = 0
+
+    def available(self) -> int:
+        if self.api.revision != self._revision:
+            d = self.api.get(DEPLOYMENT, "default", "web")
+            self._revision = self.api.revision
+            self._available = int((d.get("status") or {}).get("availableReplicas") or 0)
+        return self._available
+
+    def rolling(self) -> bool:
+        if self.api.revision != self._revision:
+            self.available()
+        return self._available < self.replicas
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--nodes", type=int, default=1000)
@@ -82,32 +108,15 @@ def main() -> int:
     start_virtual = cluster.loop.now
     create_web(cluster, args.replicas)
 
-    seen = [-1, 0]  # store revision, available replicas then
-
-    def available() -> int:
-        if cluster.api.revision != seen[0]:
-            d = cluster.api.get(DEPLOYMENT, "default", "web")
-            seen[0] = cluster.api.revision
-            seen[1] = int((d.get("status") or {}).get("availableReplicas") or 0)
-        return seen[1]
-
-    replicas = args.replicas
-
-    def rolling() -> bool:
-        # Checked after every loop callback: one call, which rereads the Deployment only
-        # when something was written (the harness's own cost is not the cluster's).
-        if cluster.api.revision != seen[0]:
-            available()
-        return seen[1] < replicas
-
-    done = cluster.loop.run_while(rolling, limit=args.limit * SECOND, poll=SECOND)
+    rollout = Rollout(cluster, args.replicas)
+    done = cluster.loop.run_while(rollout.rolling, limit=args.limit * SECOND, poll=SECOND)
     t2 = time.perf_counter()
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(json.dumps({
         "nodes": args.nodes,
         "replicas": args.replicas,
         "all_available": done,
-        "available": available(),
+        "available": rollout.available(),
         "boot_wall_s": round(t1 - t0, 2),
         "rollout_wall_s": round(t2 - t1, 2),
         "total_wall_s": round(t2 - t0, 2),

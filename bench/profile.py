@@ -27,7 +27,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from large_cluster import DEPLOYMENT, big_config, create_web
+from large_cluster import Rollout, big_config, create_web
 
 from k8slab.cluster import Cluster
 from k8slab.sim.clock import SECOND
@@ -52,14 +52,7 @@ def main() -> int:
     cluster = Cluster(seed=0, config=big_config(args.nodes))
     cluster.boot()
     create_web(cluster, args.replicas)
-    seen = [-1, 0]
-
-    def rolling() -> bool:
-        if cluster.api.revision != seen[0]:
-            d = cluster.api.get(DEPLOYMENT, "default", "web")
-            seen[0] = cluster.api.revision
-            seen[1] = int((d.get("status") or {}).get("availableReplicas") or 0)
-        return seen[1] < args.replicas
+    rollout = Rollout(cluster, args.replicas)
 
     # Counted by code object (or C function) while tracing, named afterwards: the tracer
     # runs for every bytecode.
@@ -84,7 +77,7 @@ def main() -> int:
     else:
         sys.settrace(tracer)
     try:
-        done = cluster.loop.run_while(rolling, limit=3600 * SECOND, poll=SECOND)
+        done = cluster.loop.run_while(rollout.rolling, limit=3600 * SECOND, poll=SECOND)
     finally:
         sys.settrace(None)
         sys.setprofile(None)
