@@ -41,7 +41,7 @@ from collections.abc import Iterable
 from fractions import Fraction
 from typing import Any
 
-from ..sim.rand import NAME_ALPHABET
+from ..sim.rand import NAME_ALPHABET, name_suffix
 from . import errors, quantity
 from .kinds import Kind, by_gvk
 from .servicealloc import ServiceAllocator
@@ -314,7 +314,7 @@ class _Plugins:
                 break
         has_volume = bool(volume_name)
         if not volume_name:
-            volume_name = "kube-api-access-" + "".join(self.rng.choices(NAME_ALPHABET, k=5))
+            volume_name = "kube-api-access-" + name_suffix(self.rng)
         mount = {"mountPath": API_TOKEN_MOUNT_PATH, "name": volume_name, "readOnly": True}
         needs_volume = False
         for key in ("initContainers", "containers"):

@@ -510,11 +510,11 @@ class EndpointSliceController(Controller):
             self._remember(self.api.update(new, source=self.name, trusted=True))
 
     def _slice_name(self, prefix: str, ns: str) -> str:
-        from ..sim.rand import NAME_ALPHABET
+        from ..sim.rand import name_suffix
 
         base = prefix[:58]
         while True:
-            candidate = base + "".join(self.rng_names.choices(NAME_ALPHABET, k=5))
+            candidate = base + name_suffix(self.rng_names)
             if self.api.try_get(ENDPOINT_SLICE, ns, candidate) is None:
                 return candidate
 

@@ -11,10 +11,21 @@ from __future__ import annotations
 
 import random
 
-__all__ = ["NAME_ALPHABET", "Streams"]
+__all__ = ["NAME_ALPHABET", "Streams", "name_suffix"]
 
 # k8s.io/apimachinery/pkg/util/rand: consonants and digits that cannot spell words.
 NAME_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
+
+_ALPHABET_SIZE = float(len(NAME_ALPHABET))
+
+
+def name_suffix(rng: random.Random, length: int = 5) -> str:
+    """``length`` characters of :data:`NAME_ALPHABET`, as ``rng.choices(NAME_ALPHABET, k=length)``
+    draws them (``int`` of the same product is its ``floor``): every pod name and token
+    volume takes one, and ``choices`` is pure Python."""
+    draw = rng.random
+    return "".join([NAME_ALPHABET[int(draw() * _ALPHABET_SIZE)] for _ in range(length)])
+
 
 _UUID_CLEAR = ~((0xC000 << 48) | (0xF000 << 64))
 _UUID_SET = (0x8000 << 48) | (4 << 76)
@@ -36,7 +47,7 @@ class Streams:
 
     def suffix(self, name: str, length: int = 5) -> str:
         """Random suffix from the apiserver's name alphabet (``generateName``)."""
-        return "".join(self(name).choices(NAME_ALPHABET, k=length))
+        return name_suffix(self(name), length)
 
     def uuid(self, name: str = "uid") -> str:
         """A version-4 UUID string, as the apiserver assigns to ``metadata.uid``."""

@@ -253,3 +253,15 @@ def test_call_first_runs_ahead_of_what_is_due_now_and_pausing_follows_run_while(
     assert loop.run_while(lambda: not stop, limit=SECOND)
     assert seen[-1] is True  # the run_while stops after this callback
     assert loop.pausing() is False  # outside a run
+
+
+def test_name_suffix_draws_what_random_choices_draws() -> None:
+    import random
+
+    from k8slab.sim.rand import name_suffix
+
+    ours, theirs = random.Random(7), random.Random(7)
+    drawn = [name_suffix(ours, n) for n in (5, 5, 1, 10) * 500]
+    expected = ["".join(theirs.choices(NAME_ALPHABET, k=n)) for n in (5, 5, 1, 10) * 500]
+    assert drawn == expected
+    assert ours.random() == theirs.random()  # the streams stay in step
