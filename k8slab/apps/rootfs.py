@@ -34,7 +34,6 @@ __all__ = [
     "PodFiles",
     "build_rootfs",
     "executables",
-    "image_executables",
     "missing_tool",
     "register_tool",
 ]
@@ -221,19 +220,11 @@ def _text_commands(flavour: str) -> dict[str, Command]:
 _EXECUTABLES: dict[str, dict[str, Command]] = {}
 
 
-def executables(image: Image, app_binaries: Mapping[str, Command]) -> dict[str, Command]:
-    """Absolute path → command for everything executable in ``image`` (shared, read-only)."""
-    key = f"{image.name}/{bool(_text_commands('busybox'))}"
-    cached = _EXECUTABLES.get(key)
-    if cached is None:
-        cached = _executables(image, app_binaries)
-        _EXECUTABLES[key] = cached
-    return cached
+def executables(image: Image) -> dict[str, Command]:
+    """Absolute path → command for everything executable in ``image`` (shared, read-only).
 
-
-def image_executables(image: Image) -> dict[str, Command]:
-    """:func:`executables` with the app's own binaries, asked of the app class only when the
-    image's table is first built (every container of an image shares it)."""
+    The app's own binaries are asked of its class only when the image's table is first built:
+    every container of an image shares the table."""
     key = f"{image.name}/{bool(_text_commands('busybox'))}"
     cached = _EXECUTABLES.get(key)
     if cached is None:

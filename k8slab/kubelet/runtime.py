@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..apps.base import SIGKILL, App
 from ..apps.catalog import ResolvedImage
-from ..apps.rootfs import ContainerCommands, PodFiles, build_rootfs, image_executables
+from ..apps.rootfs import ContainerCommands, PodFiles, build_rootfs, executables
 from ..sim.clock import Loop, Timer
 from ..sim.process import ExecContext, Proc, ProcessHandle, spawn
 
@@ -129,7 +129,7 @@ class Container:
         self.logs: list[tuple[int, str, str]] = []
         self.stdout = LogStream(self, "stdout")
         self.stderr = LogStream(self, "stderr")
-        self.binaries = image_executables(image.image)
+        self.binaries = executables(image.image)
         self.fs = build_rootfs(image.image, files, self.binaries)
         self.commands = ContainerCommands(self.fs, self.binaries,
                                           lambda: self.env.get("PATH", ""))
