@@ -41,6 +41,7 @@ from collections.abc import Iterable
 from fractions import Fraction
 from typing import Any
 
+from ..sim.memo import by_identity
 from ..sim.rand import NAME_ALPHABET, name_suffix
 from . import errors, quantity
 from .kinds import Kind, by_gvk
@@ -106,6 +107,27 @@ def _name_for_errors(obj: Obj) -> str:
     return name or prefix or "Unknown"
 
 
+# Pods of one template share its (never mutated) tolerations list: they share the result too,
+# which pod validation then recognises as already checked.
+@by_identity
+def _with_default_tolerations(given: list[Obj] | None) -> list[Obj] | None:
+    """DefaultTolerationSeconds: ``given`` with the not-ready and unreachable tolerations it
+    lacks, or ``given`` itself when it has both."""
+    tolerations = given or []
+    not_ready = unreachable = False
+    for tol in tolerations:
+        key, effect = tol.get("key") or "", tol.get("effect") or ""
+        if effect in ("NoExecute", ""):
+            not_ready = not_ready or key in ("node.kubernetes.io/not-ready", "")
+            unreachable = unreachable or key in ("node.kubernetes.io/unreachable", "")
+    added = list(tolerations)
+    if not not_ready:
+        added.append(_NOT_READY_TOLERATION)
+    if not unreachable:
+        added.append(_UNREACHABLE_TOLERATION)
+    return given if len(added) == len(tolerations) else added
+
+
 def _forbidden(kind: Kind, obj: Obj, detail: str) -> errors.StatusError:
     return errors.forbidden(kind.resource, _name_for_errors(obj), detail)
 
@@ -141,8 +163,6 @@ class _Plugins:
     def __init__(self, api: APIServer) -> None:
         self.api = api
         self.rng = api.streams("serviceaccount-admission")
-        # DefaultTolerationSeconds: id of a pod's tolerations → (them, them with the defaults)
-        self._tolerations: dict[int, tuple[Any, Any]] = {}
 
     # ------------------------------------------------------------ NamespaceLifecycle
 
@@ -419,29 +439,7 @@ class _Plugins:
             return
         spec = obj.get("spec") or {}
         given = spec.get("tolerations")
-        # Pods of one template share its (never mutated) tolerations list: they share the
-        # result too, which pod validation then recognises as already checked.
-        hit = self._tolerations.get(id(given))
-        if hit is not None and hit[0] is given:
-            added = hit[1]
-        else:
-            tolerations = given or []
-            not_ready = unreachable = False
-            for tol in tolerations:
-                key, effect = tol.get("key") or "", tol.get("effect") or ""
-                if effect in ("NoExecute", ""):
-                    not_ready = not_ready or key in ("node.kubernetes.io/not-ready", "")
-                    unreachable = unreachable or key in ("node.kubernetes.io/unreachable", "")
-            added = list(tolerations)
-            if not not_ready:
-                added.append(_NOT_READY_TOLERATION)
-            if not unreachable:
-                added.append(_UNREACHABLE_TOLERATION)
-            if len(added) == len(tolerations):
-                added = given
-            if len(self._tolerations) >= 4096:
-                self._tolerations.clear()
-            self._tolerations[id(given)] = (given, added)  # pins given: its id stays unique
+        added = _with_default_tolerations(given)
         if added is not given:
             obj["spec"] = {**spec, "tolerations": added}
 
