@@ -89,16 +89,9 @@ class ImageManager:
     def _round_trip(self) -> int:
         return int(self.rng.uniform(0.4, 1.4) * SECOND)
 
-    def ensure(self, image: str, policy: str, backoff_key: str, emit: Emit) -> Proc:
-        """A process returning an :class:`ImageResult` (events go through ``emit``)."""
-        result = self.check(image, policy, emit)
-        if result is not None:
-            return result
-        return (yield from self.pull(image, backoff_key, emit))
-
     def check(self, image: str, policy: str, emit: Emit) -> ImageResult | None:
         """The steps of ``EnsureImageExists`` that need no pull: the result, or None when
-        the image has to be pulled (:meth:`pull`)."""
+        the image has to be pulled (:meth:`pull`, a process; events go through ``emit``)."""
         name = _NORMALIZED.get(image)
         if name is None:
             try:

@@ -97,8 +97,6 @@ INDEX = "kubelet:spec.nodeName"
 # The probe workers a container gets, in the order they are made.
 _PROBES = (("startup", "startupProbe"), ("readiness", "readinessProbe"),
            ("liveness", "livenessProbe"))
-# container name → its events' ``involvedObject.fieldPath``
-_FIELD_PATHS: dict[str, str] = {}
 # Status fields others own, carried over from the stored pod.
 _KEPT_STATUS = ("nominatedNodeName", "reason", "message", "resize", "resourceClaimStatuses")
 
@@ -1091,13 +1089,8 @@ class Kubelet:
 
     def container_event(self, rec: PodRecord, spec: Obj, type_: str, reason: str,
                         message: str) -> None:
-        name = spec.get("name", "")
-        field_path = _FIELD_PATHS.get(name)
-        if field_path is None:
-            if len(_FIELD_PATHS) >= 4096:
-                _FIELD_PATHS.clear()
-            field_path = _FIELD_PATHS[name] = f"spec.containers{{{name}}}"
-        self.recorder.event(rec.pod, type_, reason, message, field_path=field_path)
+        self.recorder.event(rec.pod, type_, reason, message,
+                            field_path=f"spec.containers{{{spec.get('name', '')}}}")
 
     # ================================================================== network (probes)
 
