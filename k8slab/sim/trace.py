@@ -58,10 +58,8 @@ class Trace:
         detail: dict[str, Any] | None = None,
     ) -> None:
         # The detail's keys and values follow flat: a tuple holding a dict is never untracked.
-        record = (len(self._records), time, source, action, kind, namespace, name,
-                  *_flat(detail.items())) if detail else (
-                      len(self._records), time, source, action, kind, namespace, name)
-        self._records.append(record)
+        self.append_flat(time, source, action, kind, namespace, name,
+                         tuple(_flat(detail.items())) if detail else ())
 
     def append_flat(self, time: int, source: str, action: str, kind: str, namespace: str,
                     name: str, detail: tuple[Any, ...]) -> None:
