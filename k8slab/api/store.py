@@ -35,7 +35,7 @@ from ..sim.timefmt import rfc3339
 from ..sim.trace import Trace
 from . import errors
 from .kinds import Kind, by_gvk
-from .registry import strategy_for
+from .registry import Strategy, strategy_for
 from .schema import schema
 from .selectors import Selector, matches_field_selector
 
@@ -55,6 +55,10 @@ DEPRECATED: dict[tuple[str, str, str], str] = {
 Admission = Callable[[Obj, str, "Obj | None"], None]
 # (kinds as (group, kind) or None for all, operations or None for all, namespaced kinds only)
 Scope = tuple["frozenset[tuple[str, str]] | None", "frozenset[str] | None", bool]
+# kind, strategy, mutating and validating plugins in scope, the chains they were chosen from,
+# apiVersion as stored (a tuple: it is unpacked on every trusted write)
+_Plan = tuple[Kind, Strategy, list[Admission], list[Admission], tuple[Admission, ...],
+              tuple[Admission, ...], str]
 
 
 def admission_scope(
@@ -171,6 +175,8 @@ class APIServer:
         self._scoped: dict[tuple[Kind, str],
                            tuple[tuple[tuple[Admission, ...], tuple[Admission, ...]],
                                  tuple[list[Admission], list[Admission]]]] = {}
+        # (apiVersion, kind, operation) of a trusted write → what the write needs: see _plan
+        self._plans: dict[tuple[Any, Any, str], _Plan] = {}
         # kind name → what the trace keeps of a write, flat (key, value, key, value…)
         self.digests: dict[str, Callable[[Obj], tuple[Any, ...]]] = {}
         # apiserver flags and cluster facts strategies need (service CIDR, node port range…)
@@ -270,6 +276,24 @@ class APIServer:
                 [p for p in validating if _in_scope(p, kind, operation)])
         self._scoped[key] = ((mutating, validating), pair)
         return pair
+
+    def _plan(self, obj: Obj, operation: str) -> _Plan:
+        """What a trusted write of ``obj`` needs before its fields are looked at: the kind,
+        its strategy, its apiVersion as stored and the admission plugins in scope.
+
+        Components write the same few kinds again and again (a pod costs nine writes), so this
+        is remembered per apiVersion, kind and operation; the plugins are re-chosen when a
+        chain changes, as in :meth:`_admission_pair`.
+        """
+        key = (obj.get("apiVersion", ""), obj.get("kind", ""), operation)
+        plan = self._plans.get(key)
+        if plan is None or plan[4] is not self.mutating or plan[5] is not self.validating:
+            kind = self.kind_of(obj)
+            mutating, validating = self._admission_pair(kind, operation)
+            plan = self._plans[key] = (kind, strategy_for(kind.group, kind.kind),
+                                       mutating, validating, self.mutating, self.validating,
+                                       kind.api_version)
+        return plan
 
     # --------------------------------------------------------------- indexes
 
@@ -445,17 +469,21 @@ class APIServer:
         objects are built by the lab's own components from already-defaulted parts: they skip
         decoding and defaulting, and become the store's (callers must not reuse them).
         """
-        if not trusted:
+        if trusted:
+            kind, strategy, mutating, validating, _, _, api_version = self._plan(obj, "CREATE")
+        else:
             obj = copy.deepcopy(obj)
-        kind = self.kind_of(obj) if trusted else self.decode(obj)
+            kind = self.decode(obj)
+            strategy = strategy_for(kind.group, kind.kind)
+            mutating, validating = self._admission_pair(kind, "CREATE")
+            api_version = kind.api_version
         if self.warning_sink is not None:
             self._warn(kind)
-        strategy = strategy_for(kind.group, kind.kind)
         obj = dict(obj)
         meta = dict(obj.get("metadata") or {})
         obj["metadata"] = meta
-        if kind.api_version != obj.get("apiVersion"):
-            obj["apiVersion"] = kind.api_version
+        if api_version != obj.get("apiVersion"):
+            obj["apiVersion"] = api_version
         if kind.namespaced:
             ns = meta.get("namespace") or namespace or "default"
             meta["namespace"] = ns
@@ -483,7 +511,6 @@ class APIServer:
             strategy.default(obj)
         if strategy.prepare_create is not None:
             strategy.prepare_create(obj)
-        mutating, validating = self._admission_pair(kind, "CREATE")
         for plugin in mutating:
             plugin(obj, "CREATE", None)
         errs = strategy.validate(obj)
@@ -529,10 +556,13 @@ class APIServer:
         As with :meth:`create`, untrusted bodies are copied; trusted ones hand over their
         top-level dict and must not have mutated any sub-tree shared with the stored object.
         """
-        if not trusted:
+        if trusted:
+            kind, strategy, mutating, validating, _, _, _ = self._plan(obj, "UPDATE")
+        else:
             obj = copy.deepcopy(obj)
-        kind = self.kind_of(obj) if trusted else self.decode(obj)
-        strategy = strategy_for(kind.group, kind.kind)
+            kind = self.decode(obj)
+            strategy = strategy_for(kind.group, kind.kind)
+            mutating, validating = self._admission_pair(kind, "UPDATE")
         meta_in = _meta(obj)
         ns = (meta_in.get("namespace") or "default") if kind.namespaced else ""
         name = meta_in.get("name", "")
@@ -588,7 +618,6 @@ class APIServer:
                 strategy.prepare_update(new, old)
         new["metadata"] = meta
         if not status:
-            mutating, validating = self._admission_pair(kind, "UPDATE")
             for plugin in mutating:
                 plugin(new, "UPDATE", old)
         errs = (strategy.validate_status_update(new, old) if status
