@@ -30,7 +30,7 @@ from typing import Any, Protocol
 
 from ..sim.clock import Loop
 from ..sim.fs import MemoryFS
-from ..sim.process import Command, ExecContext, Proc, Sleep, Stream
+from ..sim.process import FOREVER, Command, ExecContext, Proc, Sleep, Stream
 
 __all__ = [
     "SIGINT",
@@ -184,10 +184,6 @@ class App:
     def image_binaries(cls, image: Any) -> Mapping[str, Command]:
         """Executables the image ships besides its distribution's, by absolute path."""
         return {}
-
-
-#: "run until killed": ten years of virtual time, one timer
-FOREVER = 10 * 365 * 86400 * 1_000_000_000
 
 
 class Server(App):

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from k8slab.sim.clock import SECOND, Loop
 from k8slab.sim.fs import MemoryFS
-from k8slab.sim.process import Buffer, ExecContext, Sleep, WaitFor, run_blocking, spawn
+from k8slab.sim.process import (
+    FOREVER,
+    Buffer,
+    ExecContext,
+    Sleep,
+    WaitFor,
+    run_blocking,
+    spawn,
+)
 from k8slab.sim.rand import NAME_ALPHABET, Streams
 from k8slab.sim.timefmt import go_duration, human_duration, parse_rfc3339, rfc3339
 
@@ -83,6 +91,29 @@ def test_blocking_process_moves_the_clock_and_spawned_ones_can_be_killed() -> No
     handle.kill(137)
     loop.advance(60 * SECOND)
     assert codes == [137]
+
+
+def test_a_process_sleeping_forever_is_parked_without_a_timer_until_killed() -> None:
+    loop = Loop(0)
+    events: list[str] = []
+
+    def server():
+        try:
+            events.append("listening")
+            yield Sleep(FOREVER)
+            events.append("woke")  # never: only a kill ends it
+        finally:
+            events.append("closed")
+        return 0
+
+    codes: list[int] = []
+    handle = spawn(loop, server(), codes.append)
+    loop.advance(SECOND)
+    assert events == ["listening"] and handle.running
+    assert loop.peek() is None  # nothing left on the loop for it
+    handle.kill(137)
+    assert events == ["listening", "closed"] and codes == [137]
+    assert not handle.running
 
 
 def test_runs_defer_collections_and_promote_survivors() -> None:
