@@ -5,17 +5,15 @@ a watch event reaching a controller, a request's latency — is a callback on th
 integer count of nanoseconds since the Unix epoch, so it never drifts the way summed floats do,
 and it only moves when the loop is told to run.
 
-Modelled on SimPy's ``Environment``: a heap of ``(time, sequence, callback)`` entries where the
-monotonically increasing sequence number breaks ties in insertion order. Two callbacks due at the
-same instant therefore always run in the order they were scheduled, in any process.
+Modelled on SimPy's ``Environment``, where a heap of ``(time, sequence, callback)`` entries runs
+callbacks due at the same instant in the order they were scheduled, in any process. Here the
+heap holds the instants only, as plain integers, and each instant keeps its timers in a list in
+scheduling order: the same order, without a tuple per timer or tuple comparisons in the heap
+(callbacks come in bursts at the same instant — the watchers a write wakes, a work queue's
+items — so half of the timers join an instant already waited for).
 
-**Far timers wait outside the heap.** Every container's main process that runs "until killed"
-holds a timer ten years ahead, so a 30,000-pod cluster kept a heap ten times larger than the
-timers that ever fire, and each step paid for the extra levels and cache misses. Entries due at or
-after a *horizon* (about an hour ahead) are kept in an unsorted list instead; every heap entry is
-due before the horizon, so the heap's top is still the next callback. When a run is about to
-reach the horizon, it moves forward and the far entries it passes join the heap with their
-original sequence numbers: the order in which callbacks run is exactly the same.
+A process that sleeps ``FOREVER`` (every server's PID 1) holds no timer at all (see
+:mod:`k8slab.sim.process`), so nothing far ahead sits in the heap.
 
 **Garbage collection while time runs.** A run of the loop allocates long-lived objects (stored
 objects, containers, trace records) and almost never garbage cycles (a 30,000-pod rollout makes
@@ -51,9 +49,6 @@ __all__ = ["MILLISECOND", "MINUTE", "SECOND", "Loop", "Timer"]
 SECOND = 1_000_000_000
 MILLISECOND = 1_000_000
 MINUTE = 60 * SECOND
-
-# How far ahead the horizon is set when it moves (see "Far timers" above).
-_FAR = 3600 * SECOND
 
 
 # See the module docstring. Nested runs (a process driving the loop from a callback) keep the
@@ -99,40 +94,26 @@ class Timer:
         self.cancelled = False
 
     def cancel(self) -> None:
-        # Lazy deletion: the heap entry stays and is skipped when popped, which keeps
-        # cancellation O(1) for the many probe and back-off timers that get replaced.
+        # Lazy deletion: the timer stays in its instant's list and is skipped when reached,
+        # which keeps cancellation O(1) for the many probe and back-off timers replaced.
         self.cancelled = True
 
 
 class Loop:
-    """Virtual clock plus event heap. ``now`` is nanoseconds since the Unix epoch."""
+    """Virtual clock plus event queue. ``now`` is nanoseconds since the Unix epoch."""
 
     def __init__(self, start: int) -> None:
         self.now = start
         self.start = start
-        self._heap: list[tuple[int, int, Timer]] = []
-        # Entries due at or after the horizon; every heap entry is due before it, and the
-        # clock never reaches it (the horizon moves first).
-        self._far: list[tuple[int, int, Timer]] = []
-        self._horizon = start + _FAR
-        self._seq = 0
+        # The instants something is due at, a heap of ints, and each instant's timers in the
+        # order they were scheduled. The earliest instant's timers before _pos have run or
+        # were skipped (a run can stop between two timers due at the same instant).
+        self._whens: list[int] = []
+        self._due: dict[int, list[Timer]] = {}
+        self._pos = 0
         self.steps = 0
         # The condition of the run_while in progress (None in run_until): see pausing().
         self._condition: Callable[[], bool] | None = None
-
-    def _move_horizon(self, when: int) -> None:
-        """Put the horizon past ``when``; far entries now before it join the heap."""
-        self._horizon = horizon = when + _FAR
-        keep: list[tuple[int, int, Timer]] = []
-        heap = self._heap
-        for entry in self._far:
-            if entry[2].cancelled:
-                continue
-            if entry[0] < horizon:
-                heapq.heappush(heap, entry)
-            else:
-                keep.append(entry)
-        self._far = keep
 
     def call_at(self, when: int, callback: Callable[..., Any], *args: Any) -> Timer:
         """Run ``callback(*args)`` at virtual time ``when`` (never earlier than now)."""
@@ -140,17 +121,18 @@ class Loop:
 
     def call_later(self, delay: int, callback: Callable[..., Any], *args: Any) -> Timer:
         """Run ``callback(*args)`` after ``delay`` nanoseconds of virtual time."""
-        # The one place entries are pushed (call_at and call_soon come here): every watch
-        # delivery, work queue and process step does.
+        # The one place timers are scheduled in order (call_at and call_soon come here):
+        # every watch delivery, work queue and process step does.
         if type(delay) is not int:
             delay = int(delay)
         when = self.now + delay if delay > 0 else self.now
         timer = Timer(when, callback, args)
-        self._seq += 1
-        if when < self._horizon:
-            heapq.heappush(self._heap, (when, self._seq, timer))
+        due = self._due.get(when)
+        if due is None:
+            self._due[when] = [timer]
+            heapq.heappush(self._whens, when)
         else:
-            self._far.append((when, self._seq, timer))
+            due.append(timer)
         return timer
 
     def call_soon(self, callback: Callable[..., Any], *args: Any) -> Timer:
@@ -163,12 +145,15 @@ class Loop:
         For a callback that stands for several (see :meth:`pausing`): the rest of its work
         goes back on the loop ahead of everything scheduled after it.
         """
-        heap = self._heap
         now = self.now
-        # A sequence number below every entry due now (the one running was popped).
-        seq = heap[0][1] - 1 if heap and heap[0][0] == now else 0
         timer = Timer(now, callback, args)
-        heapq.heappush(heap, (now, seq, timer))
+        due = self._due.get(now)
+        if due is None:
+            self._due[now] = [timer]
+            heapq.heappush(self._whens, now)
+        else:
+            # Due now is the earliest instant: ahead of its timers not yet run.
+            due.insert(self._pos if self._whens[0] == now else 0, timer)
         return timer
 
     def pausing(self) -> bool:
@@ -182,48 +167,51 @@ class Loop:
         condition = self._condition
         return condition is not None and not condition()
 
+    def _head(self) -> Timer | None:
+        """The next timer to run (not taken), dropping cancelled ones and spent instants."""
+        whens, due_at = self._whens, self._due
+        while whens:
+            due = due_at[whens[0]]
+            pos = self._pos
+            while pos < len(due):
+                timer = due[pos]
+                if not timer.cancelled:
+                    self._pos = pos
+                    return timer
+                pos += 1
+            del due_at[heapq.heappop(whens)]
+            self._pos = 0
+        return None
+
     def peek(self) -> int | None:
         """Time of the next pending callback, or None when nothing is scheduled."""
-        heap = self._heap
-        while heap and heap[0][2].cancelled:
-            heapq.heappop(heap)
-        if heap:
-            return heap[0][0]
-        due = [entry[0] for entry in self._far if not entry[2].cancelled]
-        return min(due) if due else None
+        timer = self._head()
+        return timer.when if timer is not None else None
 
     def step(self) -> bool:
         """Run the next due callback; return False when nothing is scheduled."""
-        heap = self._heap
-        while heap or self._far:
-            if not heap:
-                # Everything left is far: move the horizon to the earliest of it.
-                self._move_horizon(min(entry[0] for entry in self._far))
-                continue
-            when, _, timer = heapq.heappop(heap)
-            if timer.cancelled:
-                continue
-            self.now = when
-            self.steps += 1
-            timer.callback(*timer.args)
-            return True
-        return False
+        timer = self._head()
+        if timer is None:
+            return False
+        self._pos += 1
+        self.now = timer.when
+        self.steps += 1
+        timer.callback(*timer.args)
+        return True
 
     def run_until(self, when: int) -> None:
         """Run every callback due at or before ``when``, then leave the clock at ``when``."""
-        heap = self._heap
-        pop = heapq.heappop
-        if when >= self._horizon:
-            self._move_horizon(when)
+        head = self._head
         # A run_until inside a run_while's callback runs everything due, as one step would.
         outer, self._condition = self._condition, None
         try:
             with _collections_deferred():
-                while heap and heap[0][0] <= when:
-                    t, _, timer = pop(heap)
-                    if timer.cancelled:
-                        continue
-                    self.now = t
+                while True:
+                    timer = head()
+                    if timer is None or timer.when > when:
+                        break
+                    self._pos += 1
+                    self.now = timer.when
                     self.steps += 1
                     timer.callback(*timer.args)
         finally:
@@ -252,7 +240,7 @@ class Loop:
             self._condition = outer
 
     def _run_while(self, condition: Callable[[], bool], limit: int, poll: int) -> bool:
-        heap = self._heap
+        whens, due_at = self._whens, self._due
         pop = heapq.heappop
         deadline = self.now + limit
         while condition():
@@ -262,14 +250,25 @@ class Loop:
             target = now + poll
             if target > deadline:
                 target = deadline
-            if target >= self._horizon:
-                self._move_horizon(target)
-            while heap and heap[0][2].cancelled:
-                pop(heap)
-            if heap and heap[0][0] <= target:
-                # step(), inlined
-                when, _, timer = pop(heap)
-                self.now = when
+            # _head(), inlined: the next timer not cancelled
+            timer = None
+            while whens:
+                due = due_at[whens[0]]
+                pos = self._pos
+                while pos < len(due):
+                    timer = due[pos]
+                    if not timer.cancelled:
+                        break
+                    pos += 1
+                    timer = None
+                if timer is not None:
+                    self._pos = pos
+                    break
+                del due_at[pop(whens)]
+                self._pos = 0
+            if timer is not None and timer.when <= target:
+                self._pos += 1
+                self.now = timer.when
                 self.steps += 1
                 timer.callback(*timer.args)
             else:

@@ -192,10 +192,12 @@ def test_a_run_still_collects_garbage_cycles_beyond_the_young_limit(monkeypatch)
         gc.set_threshold(*saved)
 
 
-def test_far_timers_run_in_the_same_order_as_near_ones() -> None:
-    """sim/clock.py keeps timers due past the horizon outside the heap; when the clock gets
-    there they must run exactly where a single heap would have run them."""
-    from k8slab.sim.clock import _FAR
+def test_timers_run_by_instant_then_in_scheduling_order_however_the_loop_is_driven() -> None:
+    """sim/clock.py keeps each instant's timers in a list: timers scheduled for one instant at
+    different moments (far ahead first, then near), cancelled ones among them, must run where
+    a single heap of (time, sequence) entries would have run them, whether the loop is driven
+    by run_until, run_while or step."""
+    _FAR = 3600 * SECOND  # an hour: instants reached long after they were scheduled
 
     def schedule(loop: Loop) -> list[tuple[int, str]]:
         seen: list[tuple[int, str]] = []
@@ -208,7 +210,7 @@ def test_far_timers_run_in_the_same_order_as_near_ones() -> None:
 
         def chain(n: int) -> None:
             seen.append((loop.now, f"chain{n}"))
-            if n == 4:  # by now far0 has joined the heap, or is about to
+            if n == 4:  # a timer for an instant that already has one
                 loop.call_at(3 * _FAR, lambda: seen.append((loop.now, "late@3far")))
             if n:
                 loop.call_later(_FAR // 2, chain, n - 1)
