@@ -33,10 +33,10 @@ from ..api.registry import strategy_for
 from ..api.store import DELETED
 from ..scheduler.framework import parse_taints, parse_tolerations, term_matches, tolerated
 from ..sim.clock import MILLISECOND, SECOND
-from ..sim.memo import by_identity
 from ..sim.timefmt import parse_rfc3339
 from .base import Controller, split_key
 from .deployment.util import compute_hash
+from .replicaset import POD_OWNER_INDEX, ensure_pod_owner_index
 
 if TYPE_CHECKING:
     from ..cluster import Cluster
@@ -52,7 +52,6 @@ REVISION = by_gvk("apps/v1", "ControllerRevision")
 
 HASH_LABEL = "controller-revision-hash"
 GENERATION_LABEL = "pod-template-generation"
-OWNER_INDEX = "daemonset-controller:owner-uid"
 BURST_REPLICAS = 250
 # (node, being deleted, Failed, Ready since, revision hash label, template generation label)
 _Facts = tuple[str, bool, bool, "int | None", "str | None", "str | None"]
@@ -96,19 +95,6 @@ def _node_affinity(affinity: Obj | None, node: str) -> Obj:
     node_aff["requiredDuringSchedulingIgnoredDuringExecution"] = {"nodeSelectorTerms": [{
         "matchFields": [{"key": "metadata.name", "operator": "In", "values": [node]}]}]}
     return affinity
-
-
-def _owner_uid(pod: Obj) -> tuple[str, ...]:
-    refs = (pod.get("metadata") or {}).get("ownerReferences")
-    return _daemonset_uids(refs) if refs else ()
-
-
-# The owner index's key is computed for the old and the new object of every pod write; pods of
-# one DaemonSet share the never-mutated ownerReferences list.
-@by_identity
-def _daemonset_uids(refs: list[Obj]) -> tuple[str, ...]:
-    return tuple(ref["uid"] for ref in refs
-                 if ref.get("controller") and ref.get("kind") == "DaemonSet" and ref.get("uid"))
 
 
 @lru_cache(maxsize=8192)
@@ -162,10 +148,10 @@ class DaemonSetController(Controller):
         # per DaemonSet uid: (template, collisionCount, compute_hash of them)
         self._hashes: dict[str, tuple[Obj, Any, str]] = {}
         self.queue.latency = QUEUE_BATCH
-        try:
-            self.api.by_index(POD, OWNER_INDEX, "")  # type: ignore[arg-type]
-        except KeyError:
-            self.api.add_index(POD, OWNER_INDEX, _owner_uid)  # type: ignore[arg-type]
+        # A DaemonSet's pods are the pods whose controller reference carries its uid, as
+        # upstream's ControllerRefManager claims them: the index the ReplicaSet controller
+        # keeps (one index fewer to update on every pod write).
+        ensure_pod_owner_index(self.api)
         self.watch(DS, self._on_ds)  # type: ignore[arg-type]
         self.watch(POD, self._on_pod)  # type: ignore[arg-type]
         self.watch(NODE, self._on_node)  # type: ignore[arg-type]
@@ -289,7 +275,7 @@ class DaemonSetController(Controller):
         ns = ds["metadata"].get("namespace", "default")
         uid = ds["metadata"]["uid"]
         live_hashes = {p["metadata"].get("labels", {}).get(HASH_LABEL)
-                       for p in self.api.by_index(POD, OWNER_INDEX, uid)}  # type: ignore[arg-type]
+                       for p in self.api.by_index(POD, POD_OWNER_INDEX, uid)}  # type: ignore[arg-type]
         old = [r for r in self.api.list(REVISION, ns)  # type: ignore[arg-type]
                if any(ref.get("uid") == uid for ref in r["metadata"].get("ownerReferences") or ())
                and r["metadata"]["name"] != current
@@ -386,7 +372,7 @@ class DaemonSetController(Controller):
         previous = self._facts.get(uid) or {}
         current: dict[int, tuple[Obj, _Facts]] = {}
         by_node: dict[str, list[Obj]] = {}
-        for pod in self.api.by_index(POD, OWNER_INDEX, uid):  # type: ignore[arg-type]
+        for pod in self.api.by_index(POD, POD_OWNER_INDEX, uid):  # type: ignore[arg-type]
             key = id(pod)
             hit = previous.get(key)
             if hit is None or hit[0] is not pod:
