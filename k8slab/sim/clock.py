@@ -168,20 +168,24 @@ class Loop:
         return condition is not None and not condition()
 
     def _head(self) -> Timer | None:
-        """The next timer to run (not taken), dropping cancelled ones and spent instants."""
-        whens, due_at = self._whens, self._due
-        while whens:
-            due = due_at[whens[0]]
-            pos = self._pos
-            while pos < len(due):
-                timer = due[pos]
-                if not timer.cancelled:
-                    self._pos = pos
-                    return timer
-                pos += 1
-            del due_at[heapq.heappop(whens)]
-            self._pos = 0
+        """The next timer to run (not taken), dropping cancelled ones."""
+        while self._whens:
+            timer = self._due[self._whens[0]][self._pos]
+            if not timer.cancelled:
+                return timer
+            self._drop_head()
         return None
+
+    def _drop_head(self) -> None:
+        """Move past the next timer. An instant goes with its last timer (what that timer's
+        callback schedules for the same instant starts a new list), so every list in _due has
+        a timer at _pos or after."""
+        pos = self._pos + 1
+        if pos == len(self._due[self._whens[0]]):
+            del self._due[heapq.heappop(self._whens)]
+            self._pos = 0
+        else:
+            self._pos = pos
 
     def peek(self) -> int | None:
         """Time of the next pending callback, or None when nothing is scheduled."""
@@ -193,7 +197,7 @@ class Loop:
         timer = self._head()
         if timer is None:
             return False
-        self._pos += 1
+        self._drop_head()
         self.now = timer.when
         self.steps += 1
         timer.callback(*timer.args)
@@ -210,7 +214,7 @@ class Loop:
                     timer = head()
                     if timer is None or timer.when > when:
                         break
-                    self._pos += 1
+                    self._drop_head()
                     self.now = timer.when
                     self.steps += 1
                     timer.callback(*timer.args)
@@ -250,27 +254,23 @@ class Loop:
             target = now + poll
             if target > deadline:
                 target = deadline
-            # _head(), inlined: the next timer not cancelled
-            timer = None
-            while whens:
-                due = due_at[whens[0]]
+            # _head() and _drop_head(), inlined: the next timer not cancelled, if due by target
+            while whens and whens[0] <= target:
+                when = whens[0]
+                due = due_at[when]
                 pos = self._pos
-                while pos < len(due):
-                    timer = due[pos]
-                    if not timer.cancelled:
-                        break
-                    pos += 1
-                    timer = None
-                if timer is not None:
-                    self._pos = pos
-                    break
-                del due_at[pop(whens)]
-                self._pos = 0
-            if timer is not None and timer.when <= target:
-                self._pos += 1
-                self.now = timer.when
+                timer = due[pos]
+                if pos + 1 == len(due):
+                    del due_at[pop(whens)]
+                    self._pos = 0
+                else:
+                    self._pos = pos + 1
+                if timer.cancelled:
+                    continue
+                self.now = when
                 self.steps += 1
                 timer.callback(*timer.args)
+                break
             else:
                 self.now = target
         return True
