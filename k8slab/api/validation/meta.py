@@ -565,8 +565,14 @@ _META_MAPS = (
 _ALWAYS_VALIDATED = frozenset(("labels", "annotations", "ownerReferences"))
 
 
+# Their keys: an Event's metadata (name, namespace and what the apiserver sets) has none.
+_META_MAP_KEYS = frozenset(key for key, _ in _META_MAPS)
+
+
 def _meta_maps(meta: dict[str, Any], path: str, errs: list[FieldError],
                old: dict[str, Any] | None = None) -> None:
+    if _META_MAP_KEYS.isdisjoint(meta):
+        return
     for key, check in _META_MAPS:
         value = meta.get(key)
         if value:
