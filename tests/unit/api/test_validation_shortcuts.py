@@ -56,3 +56,17 @@ def test_status_update_skips_only_maps_shared_with_the_stored_object() -> None:
     changed = {**old, "labels": dict(bad_labels)}
     assert "metadata.labels" in [
         e.field for e in validate_object_meta_update(changed, old, old_validated=True)]
+
+
+def test_unchanged_metadata_of_a_status_update_gives_the_full_checks_answer() -> None:
+    # An unchanged metadata (what a status update carries) skips the checks; any change,
+    # and any finalizers, still go through them.
+    old = {"name": "p", "namespace": "default", "uid": "u", "labels": {"app": "web"},
+           "resourceVersion": "7"}
+    assert validate_object_meta_update(dict(old), old, old_validated=True) == []
+    renamed = {**old, "name": "q"}
+    assert [e.field for e in validate_object_meta_update(renamed, old, old_validated=True)] \
+        == ["metadata.name"]
+    odd = {**old, "finalizers": ["orphan", "foregroundDeletion"]}
+    assert [e.field for e in validate_object_meta_update(dict(odd), odd, old_validated=True)] \
+        == ["metadata.finalizers"]
