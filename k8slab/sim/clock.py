@@ -178,8 +178,8 @@ class Loop:
 
     def _drop_head(self) -> None:
         """Move past the next timer. An instant goes with its last timer (what that timer's
-        callback schedules for the same instant starts a new list), so every list in _due has
-        a timer at _pos or after."""
+        callback schedules for the same instant starts a new list), so the earliest instant's
+        list always has a timer at _pos."""
         pos = self._pos + 1
         if pos == len(self._due[self._whens[0]]):
             del self._due[heapq.heappop(self._whens)]
