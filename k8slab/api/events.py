@@ -186,18 +186,21 @@ class EventRecorder:
         }
         # Names carry the nanosecond of creation; events of one object created at the same
         # virtual instant take the following nanoseconds (remembered, so a burst of pod
-        # creations does not probe quadratically many names).
+        # creations does not retry quadratically many names). A name another recorder took
+        # at that nanosecond is refused as AlreadyExists, and the next one is tried (client-go
+        # would drop the event; real clocks rarely collide, virtual instants often do).
         stamp_key = (namespace, obj_name)
         stamp = max(now, self._last_stamp.get(stamp_key, now - 1) + 1)
-        name = f"{obj_name}.{stamp:x}"
-        while self.api.try_get(EVENT, namespace, name) is not None:
-            stamp += 1
-            name = f"{obj_name}.{stamp:x}"
-        self._last_stamp[stamp_key] = stamp
-        event["metadata"]["name"] = name
-        try:
-            created = self.api.create(event, source=self.component, trusted=True)
-        except StatusError:
-            return None
-        self._observed[key] = (namespace, name)
-        return created
+        event_meta = event["metadata"]
+        while True:
+            self._last_stamp[stamp_key] = stamp
+            event_meta["name"] = name = f"{obj_name}.{stamp:x}"
+            try:
+                created = self.api.create(event, source=self.component, trusted=True)
+            except StatusError as err:
+                if err.reason == "AlreadyExists":
+                    stamp += 1
+                    continue
+                return None
+            self._observed[key] = (namespace, name)
+            return created

@@ -54,3 +54,24 @@ def test_spam_filter_burst_25_then_one_per_five_minutes(cluster: Cluster) -> Non
     assert rec.event(_rs(), "Warning", "BackOff", "same") is None
     cluster.loop.advance(2 * SECOND)
     assert rec.event(_rs(), "Warning", "BackOff", "same") is not None
+
+
+def test_recorders_naming_events_at_one_instant_take_the_next_nanoseconds(
+        cluster: Cluster) -> None:
+    # Two components report about objects of one name at the same virtual nanosecond: the
+    # second name taken is the next nanosecond's, and nothing is lost.
+    node = {"apiVersion": "v1", "kind": "Node",
+            "metadata": {"name": "t.cs.9", "uid": "t.cs.9"}}
+    kubelet = cluster.recorder("kubelet", "t.cs.9")
+    controller = cluster.recorder("node-controller")
+    first = kubelet.event(node, "Normal", "NodeReady", "Node t.cs.9 status is now: NodeReady")
+    second = controller.event(node, "Normal", "RegisteredNode",
+                              "Node t.cs.9 event: Registered Node t.cs.9 in Controller")
+    third = kubelet.event(node, "Normal", "Starting", "Starting kubelet.")
+    now = cluster.loop.now
+    assert [e["metadata"]["name"] for e in (first, second, third)] == [
+        f"t.cs.9.{now:x}", f"t.cs.9.{now + 1:x}", f"t.cs.9.{now + 1 + 1:x}"]
+    revision = cluster.api.revision
+    assert controller.event(node, "Normal", "Other", "x")["metadata"]["name"] \
+        == f"t.cs.9.{now + 3:x}"
+    assert cluster.api.revision == revision + 1  # the refused names cost no write
