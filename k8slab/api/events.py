@@ -41,18 +41,6 @@ SPAM_BURST = 25
 SPAM_REFILL = 300 * _NS  # defaultSpamQPS = 1/300
 
 
-def _take(bucket: tuple[float, int] | None, now: int) -> tuple[bool, tuple[float, int]]:
-    """The spam filter's token bucket ``(tokens, stamp)``: take one token if there is one."""
-    if bucket is None:
-        tokens, stamp = float(SPAM_BURST), now
-    else:
-        tokens, stamp = bucket
-    tokens = min(float(SPAM_BURST), tokens + (now - stamp) / SPAM_REFILL)
-    if tokens >= 1.0:
-        return True, (tokens - 1.0, now)
-    return False, (tokens, now)
-
-
 class EventRecorder:
     """Creates and aggregates Events on behalf of one component (and host, for kubelets)."""
 
@@ -143,14 +131,18 @@ class EventRecorder:
         self._aggregates[aggregate_key] = (messages, now)
 
         # 3. spam filter (EventSourceObjectSpamFilter), applied to every observation
+        # A token bucket (tokens, last refill) per object: a full one for a new object.
         bucket = self._spam.get(obj_key)
         if bucket is None:
-            # A full bucket: the first take needs no refill arithmetic.
             self._spam[obj_key] = (SPAM_BURST - 1.0, now)
         else:
-            allowed, self._spam[obj_key] = _take(bucket, now)
-            if not allowed:
+            tokens = bucket[0] + (now - bucket[1]) / SPAM_REFILL
+            if tokens > SPAM_BURST:
+                tokens = float(SPAM_BURST)
+            if tokens < 1.0:
+                self._spam[obj_key] = (tokens, now)
                 return None
+            self._spam[obj_key] = (tokens - 1.0, now)
 
         # 2. de-duplication (eventLogger.eventObserve)
         seen = self._observed.get(key)
