@@ -168,12 +168,24 @@ class Loop:
         return condition is not None and not condition()
 
     def _head(self) -> Timer | None:
-        """The next timer to run (not taken), dropping cancelled ones."""
-        while self._whens:
-            timer = self._due[self._whens[0]][self._pos]
+        """The next timer to run (not taken), dropping cancelled ones.
+
+        A cancelled timer is removed from its list rather than passed: the instant may lie
+        ahead of the clock, and an earlier instant scheduled meanwhile must find _pos at 0
+        (only the instant the clock is at has timers before _pos).
+        """
+        whens, due_at = self._whens, self._due
+        while whens:
+            due = due_at[whens[0]]
+            pos = self._pos
+            timer = due[pos]
             if not timer.cancelled:
                 return timer
-            self._drop_head()
+            if pos + 1 == len(due):
+                del due_at[heapq.heappop(whens)]
+                self._pos = 0
+            else:
+                del due[pos]
         return None
 
     def _drop_head(self) -> None:
