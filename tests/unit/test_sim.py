@@ -116,6 +116,18 @@ def test_a_process_sleeping_forever_is_parked_without_a_timer_until_killed() -> 
     assert not handle.running
 
 
+def test_peeking_past_a_cancelled_timer_then_scheduling_earlier_keeps_the_order() -> None:
+    loop = Loop(0)
+    ran: list[str] = []
+    cancelled = loop.call_later(100, ran.append, "cancelled")
+    loop.call_later(100, ran.append, "later")
+    cancelled.cancel()
+    assert loop.peek() == 100  # looks past the cancelled timer, 100 ns ahead of the clock
+    loop.call_later(10, ran.append, "earlier")  # an instant before the one peeked at
+    loop.run_until(200)
+    assert ran == ["earlier", "later"]
+
+
 def test_runs_defer_collections_and_promote_survivors() -> None:
     """sim/clock.py's GC policy: young collections wait for ten million new objects during a
     run, middle and full ones wait, survivors end in the old generation, and the kernel's
