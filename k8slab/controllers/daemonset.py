@@ -180,13 +180,26 @@ class DaemonSetController(Controller):
                 return
 
     def _on_node(self, event: str, node: Obj, old: Obj | None) -> None:
-        if old is not None and event != DELETED:
-            o, n = old.get("metadata") or {}, node.get("metadata") or {}
-            if (o.get("labels") == n.get("labels") and old.get("spec") == node.get("spec")
-                    and _ready(old) == _ready(node)):
-                return
+        """``addNode``/``updateNode``: a DaemonSet is synced when a node it should run on
+        arrives, or when a node's change flips ``NodeShouldRunDaemonPod`` for it (which reads
+        the node's name, labels and taints only: a heartbeat or a Ready change flips
+        nothing). Upstream leaves a deleted node to the pod GC; the lab's controller also
+        syncs then, so the status counts drop as soon as the node is gone."""
+        if event == DELETED:
+            for ds in self.api.list(DS):  # type: ignore[arg-type]
+                self.enqueue(ds)
+            return
+        if old is None:
+            for ds in self.api.list(DS):  # type: ignore[arg-type]
+                if self.should_run(ds, node)[0]:
+                    self.enqueue(ds)
+            return
+        if (old["metadata"].get("labels") == node["metadata"].get("labels")
+                and old.get("spec") == node.get("spec")):
+            return
         for ds in self.api.list(DS):  # type: ignore[arg-type]
-            self.enqueue(ds)
+            if self._should_run(ds, old) != self.should_run(ds, node):
+                self.enqueue(ds)
 
     # ------------------------------------------------------------------ eligibility
 
@@ -538,8 +551,3 @@ def _available(ready_since: int | None, ds: Obj, now: int) -> bool:
     return min_ready == 0 or ready_since + min_ready * SECOND <= now
 
 
-def _ready(node: Obj) -> str:
-    for cond in (node.get("status") or {}).get("conditions") or ():
-        if cond.get("type") == "Ready":
-            return str(cond.get("status"))
-    return ""

@@ -150,3 +150,32 @@ def test_node_selector_mismatch_and_untolerated_noexecute_remove_pods() -> None:
         {"key": "maintenance", "effect": "NoExecute"}]}}, source="kubectl", trusted=True)
     kubelets(c)
     assert pods(c) == []
+
+
+def test_node_changes_sync_the_daemonset_only_when_its_verdict_flips() -> None:
+    # updateNode enqueues a DaemonSet only when NodeShouldRunDaemonPod changes for it, which
+    # reads the node's labels and taints: a condition flip or a status write syncs nothing.
+    c = world()
+    c.api.create(daemonset(nodeSelector={"role": "edge"}), source="kubectl")
+    kubelets(c)
+    controller = c.controller_manager.controllers["daemonset"]
+    synced: list[str] = []
+    original = controller.syncHandler
+    controller.syncHandler = lambda key: (synced.append(key), original(key))[1]
+
+    def write(change: Any, status: bool = False) -> None:
+        node = c.api.get(nw.NODE, "", "w1")
+        c.api.update({**node, **change(node)}, source="test", trusted=True, status=status)
+        c.loop.advance(SECOND)
+
+    def labels(**extra: str) -> Any:
+        return lambda n: {"metadata": {**n["metadata"],
+                                       "labels": {**n["metadata"]["labels"], **extra}}}
+
+    write(lambda n: {"status": {**n["status"], "conditions": [
+        {**cond, "status": "False"} if cond["type"] == "Ready" else cond
+        for cond in n["status"]["conditions"]]}}, status=True)
+    write(labels(unrelated="x"))
+    assert synced == []
+    write(labels(role="edge"))
+    assert synced and set(synced) == {"kube-system/agent"}
