@@ -56,7 +56,7 @@ Admission = Callable[[Obj, str, "Obj | None"], None]
 # (kinds as (group, kind) or None for all, operations or None for all, namespaced kinds only)
 Scope = tuple["frozenset[tuple[str, str]] | None", "frozenset[str] | None", bool]
 # kind, strategy, mutating and validating plugins in scope, the chains they were chosen from,
-# apiVersion as stored (a tuple: it is unpacked on every trusted write)
+# apiVersion as stored (a tuple: it is unpacked on every write)
 _Plan = tuple[Kind, Strategy, list[Admission], list[Admission], tuple[Admission, ...],
               tuple[Admission, ...], str]
 
@@ -168,14 +168,10 @@ class APIServer:
         self._indexes: dict[Kind, dict[str, tuple[Callable[[Obj], Iterable[str]],
                                                   dict[str, dict[tuple[str, str], Obj]]]]] = {}
         # The admission chains, in order. Tuples: registering a plugin rebinds the attribute,
-        # which is how the store knows its per-kind selection below is stale.
+        # which is how the store knows its per-kind selection (_plan) is stale.
         self.mutating: tuple[Admission, ...] = ()
         self.validating: tuple[Admission, ...] = ()
-        # (kind, operation) → (the chains they were chosen from, the plugins in scope)
-        self._scoped: dict[tuple[Kind, str],
-                           tuple[tuple[tuple[Admission, ...], tuple[Admission, ...]],
-                                 tuple[list[Admission], list[Admission]]]] = {}
-        # (apiVersion, kind, operation) of a trusted write → what the write needs: see _plan
+        # (apiVersion, kind, operation) of a write → what the write needs: see _plan
         self._plans: dict[tuple[Any, Any, str], _Plan] = {}
         # kind name → what the trace keeps of a write, flat (key, value, key, value…)
         self.digests: dict[str, Callable[[Obj], tuple[Any, ...]]] = {}
@@ -263,36 +259,24 @@ class APIServer:
     def count(self, kind: Kind) -> int:
         return sum(len(v) for v in self._data.get(kind, {}).values())
 
-    def _admission_pair(self, kind: Kind, operation: str
-                        ) -> tuple[list[Admission], list[Admission]]:
-        """The ``mutating`` and ``validating`` plugins in scope for a write."""
-        mutating, validating = self.mutating, self.validating
-        key = (kind, operation)
-        hit = self._scoped.get(key)
-        # The entry holds the chains it was chosen from, so identity cannot be reused.
-        if hit is not None and hit[0][0] is mutating and hit[0][1] is validating:
-            return hit[1]
-        pair = ([p for p in mutating if _in_scope(p, kind, operation)],
-                [p for p in validating if _in_scope(p, kind, operation)])
-        self._scoped[key] = ((mutating, validating), pair)
-        return pair
-
     def _plan(self, obj: Obj, operation: str) -> _Plan:
-        """What a trusted write of ``obj`` needs before its fields are looked at: the kind,
-        its strategy, its apiVersion as stored and the admission plugins in scope.
+        """What a write of ``obj`` needs before its fields are looked at: the kind, its
+        strategy, its apiVersion as stored and the admission plugins in scope.
 
         Components write the same few kinds again and again (a pod costs nine writes), so this
-        is remembered per apiVersion, kind and operation; the plugins are re-chosen when a
-        chain changes, as in :meth:`_admission_pair`.
+        is remembered per apiVersion, kind and operation. The entry holds the chains its
+        plugins were chosen from and is rebuilt when a chain has been rebound.
         """
         key = (obj.get("apiVersion", ""), obj.get("kind", ""), operation)
         plan = self._plans.get(key)
-        if plan is None or plan[4] is not self.mutating or plan[5] is not self.validating:
+        mutating, validating = self.mutating, self.validating
+        if plan is None or plan[4] is not mutating or plan[5] is not validating:
             kind = self.kind_of(obj)
-            mutating, validating = self._admission_pair(kind, operation)
-            plan = self._plans[key] = (kind, strategy_for(kind.group, kind.kind),
-                                       mutating, validating, self.mutating, self.validating,
-                                       kind.api_version)
+            plan = self._plans[key] = (
+                kind, strategy_for(kind.group, kind.kind),
+                [p for p in mutating if _in_scope(p, kind, operation)],
+                [p for p in validating if _in_scope(p, kind, operation)],
+                mutating, validating, kind.api_version)
         return plan
 
     # --------------------------------------------------------------- indexes
@@ -469,14 +453,10 @@ class APIServer:
         objects are built by the lab's own components from already-defaulted parts: they skip
         decoding and defaulting, and become the store's (callers must not reuse them).
         """
-        if trusted:
-            kind, strategy, mutating, validating, _, _, api_version = self._plan(obj, "CREATE")
-        else:
+        if not trusted:
             obj = copy.deepcopy(obj)
-            kind = self.decode(obj)
-            strategy = strategy_for(kind.group, kind.kind)
-            mutating, validating = self._admission_pair(kind, "CREATE")
-            api_version = kind.api_version
+            self.decode(obj)
+        kind, strategy, mutating, validating, _, _, api_version = self._plan(obj, "CREATE")
         if self.warning_sink is not None:
             self._warn(kind)
         obj = dict(obj)
@@ -556,13 +536,10 @@ class APIServer:
         As with :meth:`create`, untrusted bodies are copied; trusted ones hand over their
         top-level dict and must not have mutated any sub-tree shared with the stored object.
         """
-        if trusted:
-            kind, strategy, mutating, validating, _, _, _ = self._plan(obj, "UPDATE")
-        else:
+        if not trusted:
             obj = copy.deepcopy(obj)
-            kind = self.decode(obj)
-            strategy = strategy_for(kind.group, kind.kind)
-            mutating, validating = self._admission_pair(kind, "UPDATE")
+            self.decode(obj)
+        kind, strategy, mutating, validating, _, _, _ = self._plan(obj, "UPDATE")
         meta_in = _meta(obj)
         ns = (meta_in.get("namespace") or "default") if kind.namespaced else ""
         name = meta_in.get("name", "")

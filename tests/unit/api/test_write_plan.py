@@ -1,6 +1,6 @@
-"""The store's remembered write plan (kind, strategy, admission plugins in scope) for trusted
-writes: remembering must not change what a write goes through when the admission chains
-change after the first write of a kind."""
+"""The store's remembered write plan (kind, strategy, admission plugins in scope): remembering
+must not change what a write goes through when the admission chains change after the first
+write of a kind."""
 
 from __future__ import annotations
 
@@ -38,10 +38,14 @@ def test_a_plugin_registered_after_the_first_write_sees_the_next_trusted_writes(
     assert seen == [("CREATE", "second"), ("UPDATE", "second"),
                     ("CREATE", "third"), ("CREATE", "third")]
 
+    api.create(_cm("from-kubectl"), source="kubectl")  # untrusted writes share the plan
+    assert seen[-2:] == [("CREATE", "from-kubectl"), ("CREATE", "from-kubectl")]
+
     api.mutating = api.mutating[:-1]
     api.validating = api.validating[:-1]
     api.create(_cm("fourth"), source="test", trusted=True)
-    assert seen[-1] == ("CREATE", "third")
+    api.create(_cm("fifth"), source="kubectl")
+    assert seen[-1] == ("CREATE", "from-kubectl")
 
 
 def test_a_trusted_write_of_an_unknown_kind_is_refused_as_before() -> None:
