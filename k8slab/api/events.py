@@ -27,7 +27,7 @@ from .errors import StatusError
 from .kinds import by_gvk
 from .store import APIServer
 
-__all__ = ["EventRecorder"]
+__all__ = ["EventRecorder", "create_named"]
 
 Obj = dict[str, Any]
 EVENT = by_gvk("v1", "Event")
@@ -39,6 +39,26 @@ AGGREGATE_MAX_EVENTS = 10
 AGGREGATE_INTERVAL = 600 * _NS
 SPAM_BURST = 25
 SPAM_REFILL = 300 * _NS  # defaultSpamQPS = 1/300
+
+
+def create_named(api: APIServer, event: Obj, obj_name: str, stamp: int, source: str
+                 ) -> tuple[Obj, int]:
+    """Create ``event`` named ``<obj_name>.<hex stamp>``, as client-go names Events.
+
+    Virtual time puts several events of one object at the same nanosecond, so a name another
+    recorder took is refused by the create (AlreadyExists, nothing stored) and the next
+    nanosecond's is tried (client-go, whose clock rarely repeats, would drop the event).
+    Returns the stored Event and the stamp it took; other refusals are raised.
+    """
+    meta = event["metadata"]
+    while True:
+        meta["name"] = f"{obj_name}.{stamp:x}"
+        try:
+            return api.create(event, source=source, trusted=True), stamp
+        except StatusError as err:
+            if err.reason != "AlreadyExists":
+                raise
+            stamp += 1
 
 
 class EventRecorder:
@@ -176,23 +196,16 @@ class EventRecorder:
             "reportingComponent": self.component,
             "reportingInstance": self.host,
         }
-        # Names carry the nanosecond of creation; events of one object created at the same
-        # virtual instant take the following nanoseconds (remembered, so a burst of pod
-        # creations does not retry quadratically many names). A name another recorder took
-        # at that nanosecond is refused as AlreadyExists, and the next one is tried (client-go
-        # would drop the event; real clocks rarely collide, virtual instants often do).
+        # Events of one object created at the same virtual instant take the following
+        # nanoseconds (remembered, so a burst of pod creations does not retry quadratically
+        # many names).
         stamp_key = (namespace, obj_name)
-        stamp = max(now, self._last_stamp.get(stamp_key, now - 1) + 1)
-        event_meta = event["metadata"]
-        while True:
-            self._last_stamp[stamp_key] = stamp
-            event_meta["name"] = name = f"{obj_name}.{stamp:x}"
-            try:
-                created = self.api.create(event, source=self.component, trusted=True)
-            except StatusError as err:
-                if err.reason == "AlreadyExists":
-                    stamp += 1
-                    continue
-                return None
-            self._observed[key] = (namespace, name)
-            return created
+        stamp = self._last_stamp[stamp_key] = max(
+            now, self._last_stamp.get(stamp_key, now - 1) + 1)
+        try:
+            created, self._last_stamp[stamp_key] = create_named(
+                self.api, event, obj_name, stamp, self.component)
+        except StatusError:
+            return None
+        self._observed[key] = (namespace, created["metadata"]["name"])
+        return created

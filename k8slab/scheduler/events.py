@@ -20,6 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..api.errors import StatusError
+from ..api.events import create_named
 from ..api.kinds import by_gvk
 from ..api.store import APIServer
 from ..sim.clock import MINUTE, Timer
@@ -93,15 +94,10 @@ class SeriesRecorder:
             self._arm()
             return
         ref = _reference(regarding)
-        name = f"{meta.get('name', '')}.{now:x}"
-        bump = 0
-        while self.api.try_get(EVENT, ns, name) is not None:
-            bump += 1
-            name = f"{meta.get('name', '')}.{now + bump:x}"
         event: Obj = {
             "apiVersion": "v1",
             "kind": "Event",
-            "metadata": {"name": name, "namespace": ns},
+            "metadata": {"namespace": ns},
             "involvedObject": ref,
             "reason": reason,
             "message": note,
@@ -117,10 +113,11 @@ class SeriesRecorder:
         if related is not None:
             event["related"] = _reference(related)
         try:
-            self.api.create(event, source=self.controller, trusted=True)
+            created, _ = create_named(self.api, event, meta.get("name", ""), now,
+                                      self.controller)
         except StatusError:
             return          # refused (a terminating namespace): client-go logs and drops it
-        self._cache[key] = _Cached(ns, name, now)
+        self._cache[key] = _Cached(ns, created["metadata"]["name"], now)
         self._arm()
 
     def _write_series(self, cached: _Cached) -> None:
