@@ -146,14 +146,12 @@ class Loop:
         goes back on the loop ahead of everything scheduled after it.
         """
         now = self.now
-        timer = Timer(now, callback, args)
         due = self._due.get(now)
-        if due is None:
-            self._due[now] = [timer]
-            heapq.heappush(self._whens, now)
-        else:
-            # Due now is the earliest instant: ahead of its timers not yet run.
-            due.insert(self._pos if self._whens[0] == now else 0, timer)
+        if due is None:  # nothing else due now: first in line anyway
+            return self.call_later(0, callback, *args)
+        timer = Timer(now, callback, args)
+        # Due now is the earliest instant: ahead of its timers not yet run.
+        due.insert(self._pos if self._whens[0] == now else 0, timer)
         return timer
 
     def pausing(self) -> bool:
