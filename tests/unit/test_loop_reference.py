@@ -2,8 +2,9 @@
 design, which ``k8slab.sim.clock`` replaced by per-instant lists for speed.
 
 Random programs (seeded) schedule, cancel and re-schedule timers from inside callbacks, put
-work first in line with ``call_first``, and drive the loop with ``run_until``, ``run_while``
-(stopping mid-instant) and ``step``. Both must run the same callbacks at the same times in the
+work first in line with ``call_first``, peek and run the loop from inside callbacks, and drive
+the loop with ``run_until``, ``run_while`` (stopping mid-instant and at its deadline) and
+``step``. Both must run the same callbacks at the same times in the
 same order.
 """
 
@@ -58,6 +59,11 @@ class _RefLoop:
         if self._heap and self._heap[0][0] <= limit:
             return heapq.heappop(self._heap)[2]
         return None
+
+    def peek(self) -> int | None:
+        while self._heap and self._heap[0][2].cancelled:
+            heapq.heappop(self._heap)
+        return self._heap[0][0] if self._heap else None
 
     def step(self) -> bool:
         timer = self._next(1 << 62)
@@ -122,10 +128,20 @@ def _program(loop: Any, seed: int) -> list[tuple[int, int]]:
             schedule(0, first=True)
         if rng.random() < 0.1 and loop.pausing():
             schedule(0, first=True)
-        if rng.random() < 0.05 and depth[0] < 2:
+        if rng.random() < 0.08 and depth[0] < 2:
             depth[0] += 1  # a nested run, as a kubectl command's inside a callback
-            loop.run_until(loop.now + rng.choice((0, 2, 40)))
+            how = rng.random()
+            if how < 0.5:
+                loop.run_until(loop.now + rng.choice((0, 2, 40)))
+            elif how < 0.8:
+                stop_after = len(seen) + rng.randint(1, 4)
+                loop.run_while(lambda s=stop_after: len(seen) < s, limit=rng.choice((0, 3, 90)),
+                               poll=rng.choice((1, 50)))
+            else:
+                loop.step()
             depth[0] -= 1
+        if rng.random() < 0.1:
+            seen.append((loop.now, -1 - (loop.peek() or 0)))  # peeking drops cancelled timers
 
     for _ in range(20):
         schedule(rng.choice((0, 1, 5, 100)))
@@ -145,7 +161,7 @@ def _program(loop: Any, seed: int) -> list[tuple[int, int]]:
     return seen
 
 
-@pytest.mark.parametrize("seed", range(40))
+@pytest.mark.parametrize("seed", range(60))
 def test_the_loop_runs_what_a_single_heap_runs(seed: int) -> None:
     ran = _program(Loop(0), seed)
     assert len(ran) > 60
