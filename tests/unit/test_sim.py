@@ -310,3 +310,18 @@ def test_name_suffix_draws_what_random_choices_draws() -> None:
     expected = ["".join(theirs.choices(NAME_ALPHABET, k=n)) for n in (5, 5, 1, 10) * 500]
     assert drawn == expected
     assert ours.random() == theirs.random()  # the streams stay in step
+
+
+def test_uuid_and_hex_format_what_the_standard_library_formats() -> None:
+    # uuid.UUID(int=…, version=4) and zero-padded hex digits, for the same draws: both take every
+    # bit of one getrandbits call, odd and even hex lengths alike.
+    import random
+    import uuid
+
+    ours, theirs = Streams(11), random.Random("k8slab/11/uid")
+    for _ in range(2000):
+        assert ours.uuid() == str(uuid.UUID(int=theirs.getrandbits(128), version=4))
+    for length in (1, 7, 12, 32, 63, 64):
+        ours, theirs = Streams(5), random.Random("k8slab/5/ids")
+        for _ in range(200):
+            assert ours.hex("ids", length) == f"{theirs.getrandbits(4 * length):0{length}x}"
