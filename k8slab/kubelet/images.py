@@ -51,6 +51,17 @@ class ImageResult:
 _NORMALIZED: dict[str, str] = {}
 
 
+def _normalized(image: str) -> str:
+    """The image's normalized name; raises :class:`ReferenceError` for an invalid one."""
+    name = _NORMALIZED.get(image)
+    if name is None:
+        name = str(parse_reference(image))
+        if len(_NORMALIZED) >= 4096:
+            _NORMALIZED.clear()
+        _NORMALIZED[image] = name
+    return name
+
+
 def _ms(ns: int) -> str:
     return go_duration(ns - ns % MILLISECOND)
 
@@ -92,18 +103,13 @@ class ImageManager:
     def check(self, image: str, policy: str, emit: Emit) -> ImageResult | None:
         """The steps of ``EnsureImageExists`` that need no pull: the result, or None when
         the image has to be pulled (:meth:`pull`, a process; events go through ``emit``)."""
-        name = _NORMALIZED.get(image)
-        if name is None:
-            try:
-                ref = parse_reference(image)
-            except ReferenceError as exc:
-                msg = (f'Failed to apply default image tag "{image}": couldn\'t parse image '
-                       f'reference "{image}": {exc}')
-                emit("Warning", "InspectFailed", msg)
-                return ImageResult(None, "InvalidImageName", msg)
-            if len(_NORMALIZED) >= 4096:
-                _NORMALIZED.clear()
-            name = _NORMALIZED[image] = str(ref)
+        try:
+            name = _normalized(image)
+        except ReferenceError as exc:
+            msg = (f'Failed to apply default image tag "{image}": couldn\'t parse image '
+                   f'reference "{image}": {exc}')
+            emit("Warning", "InspectFailed", msg)
+            return ImageResult(None, "InvalidImageName", msg)
         present = self.present.get(name)
         if policy == "Never" or (policy != "Always" and present is not None):
             if present is not None:
@@ -117,7 +123,7 @@ class ImageManager:
 
     def pull(self, image: str, backoff_key: str, emit: Emit) -> Proc:
         """The pull (or its back-off) of an image :meth:`check` did not settle."""
-        name = str(parse_reference(image))
+        name = _normalized(image)
         key = f"{backoff_key}_{image}"
         now = self.loop.now
         if self.backoff.in_backoff_since_update(key, now):
