@@ -66,6 +66,7 @@ from .runtime import Container, Runtime, StartError
 from .static_pods import static_pods
 from .status import (
     KUBELET_CONDITIONS,
+    ConditionTimes,
     ContainerView,
     container_status,
     get_phase,
@@ -144,7 +145,7 @@ class PodRecord:
         self.start_time: int | None = None
         # ``status.startTime`` as text (the pod worker's start never moves)
         self.start_stamp = ""
-        self.ltt: dict[str, tuple[str, str]] = {}
+        self.ltt = ConditionTimes()
         self.written: Obj | None = None
         # the conditions others own in ``written`` (kept from the stored pod)
         self.other_conditions: list[Obj] = []
@@ -163,18 +164,20 @@ class PodRecord:
         self.gateway = ""
         self.host_ip = ""
 
-    def set_pod(self, pod: Obj) -> None:
+    def set_pod(self, pod: Obj) -> bool:
         """Take the pod as last seen; what the worker reads of it on every sync is derived
-        here, once per watch event, rather than on each access."""
+        here, once per watch event, rather than on each access. Returns whether the spec
+        changed."""
         self.pod = pod
         self.deleting = bool((pod.get("metadata") or {}).get("deletionTimestamp"))
         spec: Obj = pod.get("spec") or {}
         if spec is self.spec:
             # A status write (most events): the spec sub-tree is shared with the last pod.
-            return
+            return False
         self.spec = spec
         self.restart_policy = spec.get("restartPolicy") or "Always"
         self.host_network = bool(spec.get("hostNetwork"))
+        return True
 
     def probe_source_ip(self) -> str:
         return self.host_ip if self.host_network else (self.gateway or self.host_ip)
@@ -516,11 +519,11 @@ class Kubelet:
             return
         before = rec.pod
         was_deleting = rec.deleting
-        rec.set_pod(pod)
+        spec_changed = rec.set_pod(pod)
         if rec.deleting and not was_deleting:
             self.request_sync(rec)
             return
-        if pod.get("spec") is not before.get("spec"):
+        if spec_changed:
             self._spec_changed(rec, before, pod)
 
     def _admit(self, pod: Obj) -> None:
@@ -1021,17 +1024,15 @@ class Kubelet:
         old_conds = old.get("conditions") or []
         written = rec.written
         if written is not None and old_conds is written["conditions"]:
-            # The stored conditions are the ones written last: the same others.
+            # The stored conditions are the ones written last: the same others, and the
+            # PodScheduled time written last.
             others = rec.other_conditions
+            scheduled_ltt = rec.ltt.scheduled
         else:
             others = [c for c in old_conds if c.get("type") not in KUBELET_CONDITIONS]
-        # The scheduler's PodScheduled time seeds the kubelet's memory of that condition.
-        scheduled_ltt = ""
-        if "PodScheduled" not in rec.ltt:
-            for c in old_conds:
-                if c.get("type") == "PodScheduled":
-                    scheduled_ltt = c.get("lastTransitionTime", "")
-                    break
+            # The scheduler's PodScheduled time.
+            scheduled_ltt = next((c.get("lastTransitionTime", "") for c in old_conds
+                                  if c.get("type") == "PodScheduled"), "")
         generation = live_meta.get("generation")
         conds = pod_conditions(phase, statuses, sandbox_ready, scheduled_ltt, rec.ltt,
                                self.loop.now, generation)
@@ -1050,9 +1051,10 @@ class Kubelet:
         status["qosClass"] = old.get("qosClass") or qos_class(rec.spec)
         if rec.start_stamp:
             status["startTime"] = rec.start_stamp
-        for key in _KEPT_STATUS:
-            if key in old:
-                status[key] = old[key]
+        if not old.keys().isdisjoint(_KEPT_STATUS):
+            for key in _KEPT_STATUS:
+                if key in old:
+                    status[key] = old[key]
         rec.other_conditions = others
         if status == written or (old is not written and status == old):
             rec.written = status
