@@ -76,11 +76,16 @@ class ImageManager:
         self.backoff = Backoff(lambda: loop.now)
         # normalized name → image
         self.present: dict[str, ResolvedImage] = {}
+        # node_images() as last built (None once ``present`` changed): most pulls bring an
+        # image the node already has, pulled again for a pod queued behind the first pull
+        self._node_images: list[dict[str, Any]] | None = None
         # config digest → when its content is (or will be) on disk
         self._content: dict[str, int] = {}
         self._queue_free = 0
         # bytes per second this node pulls at (a property of its network link)
         self.bandwidth = rng.uniform(8e6, 25e6)
+        #: bumped by every preload and pull, even of an image already present (the kubelet's
+        #: node status is recomputed after one)
         self.version = 0
         self._last_error: dict[str, str] = {}
 
@@ -88,6 +93,7 @@ class ImageManager:
         """An image already on the machine when the kubelet first starts (kubeadm pre-pull)."""
         resolved = resolve(name)
         self.present[str(resolved.reference)] = resolved
+        self._node_images = None
         self._content[resolved.image.config_id] = self.loop.now
         self.version += 1
 
@@ -156,7 +162,9 @@ class ImageManager:
         if content_at is None or content_at > end:
             self._content[resolved.image.config_id] = end
         yield Sleep(end - now)
-        self.present[name] = resolved
+        if self.present.get(name) is not resolved:
+            self.present[name] = resolved
+            self._node_images = None
         self.version += 1
         emit("Normal", "Pulled", f'Successfully pulled image "{image}" in {_ms(duration)} '
              f"({_ms(end - now)} including waiting). Image size: {resolved.size} bytes.")
@@ -164,7 +172,10 @@ class ImageManager:
 
     def node_images(self) -> list[dict[str, Any]]:
         """``status.images``: one entry per content, names ``repo@digest`` then ``repo:tag``,
-        largest first, at most 50 (``nodeStatusMaxImages``)."""
+        largest first, at most 50 (``nodeStatusMaxImages``). Shared by the statuses that
+        carry it (stored objects are never mutated)."""
+        if self._node_images is not None:
+            return self._node_images
         by_content: dict[str, tuple[int, list[str]]] = {}
         for name in sorted(self.present):
             resolved = self.present[name]
@@ -178,4 +189,5 @@ class ImageManager:
             digests = [n for n in names if "@" in n]
             tags = [n for n in names if "@" not in n]
             out.append({"names": digests + tags, "sizeBytes": size})
+        self._node_images = out
         return out

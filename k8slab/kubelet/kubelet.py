@@ -240,7 +240,6 @@ class Kubelet:
         self._last_post = 0
         self._last_posted: Obj | None = None
         self._last_signature: tuple[Any, ...] = ()
-        self._images_cache: tuple[int, list[Obj]] = (-1, [])
         self._fixed: Obj | None = None
         self._node_uid = ""
         self._dns_ip = cluster_dns_ip(self.config.service_cidr)
@@ -393,13 +392,6 @@ class Kubelet:
         self._timers = [t for t in self._timers if not t.cancelled and t.when > self.loop.now]
         self._timers.append(self.loop.call_later(NODE_STATUS_UPDATE, self._status_tick))
 
-    def _node_images(self) -> list[Obj]:
-        version, cached = self._images_cache
-        if version != self.images.version:
-            cached = self.images.node_images()
-            self._images_cache = (self.images.version, cached)
-        return cached
-
     def _fixed_status(self) -> Obj:
         """The parts of the node status that only change with a reboot (``nodeInfo.bootID``),
         shared by every status this kubelet posts (stored objects are never mutated)."""
@@ -446,7 +438,7 @@ class Kubelet:
             "conditions": conds,
             "daemonEndpoints": fixed["daemonEndpoints"],
             "features": fixed["features"],
-            "images": self._node_images(),
+            "images": self.images.node_images(),
             "nodeInfo": fixed["nodeInfo"],
             "runtimeHandlers": node_status.RUNTIME_HANDLERS,
         }
