@@ -98,6 +98,7 @@ INDEX = "kubelet:spec.nodeName"
 # The probe workers a container gets, in the order they are made.
 _PROBES = (("startup", "startupProbe"), ("readiness", "readinessProbe"),
            ("liveness", "livenessProbe"))
+_PROBE_FIELDS = frozenset(field for _kind, field in _PROBES)
 # Status fields others own, carried over from the stored pod.
 _KEPT_STATUS = ("nominatedNodeName", "reason", "message", "resize", "resourceClaimStatuses")
 
@@ -118,7 +119,7 @@ class PodRecord:
     __slots__ = ("backoff_reported", "busy", "deleting", "gateway", "gone", "handle",
                  "host_ip", "host_network", "key", "kill_messages", "ltt", "name", "namespace",
                  "net_event", "other_conditions", "pending", "phase", "pleg_after", "pod",
-                 "pod_ip", "pod_ips", "probes", "ref", "restart_policy", "results", "resync",
+                 "pod_ip", "pod_ips", "probes", "restart_policy", "results", "resync",
                  "sandbox", "spec", "start_stamp", "start_time", "status_timer", "terminated",
                  "uid", "views", "written")
 
@@ -128,8 +129,6 @@ class PodRecord:
         self.name: str = meta["name"]
         self.uid: str = meta.get("uid", "")
         self.key = f"{self.namespace}/{self.name}"
-        #: ``format.Pod``: ``<name>_<namespace>(<uid>)``
-        self.ref = f"{self.name}_{self.namespace}({self.uid})"
         self.spec: Obj = _UNSET
         self.restart_policy = "Always"
         self.host_network = False
@@ -178,6 +177,11 @@ class PodRecord:
         self.restart_policy = spec.get("restartPolicy") or "Always"
         self.host_network = bool(spec.get("hostNetwork"))
         return True
+
+    @property
+    def ref(self) -> str:
+        """``format.Pod``: ``<name>_<namespace>(<uid>)`` (only back-off messages need it)."""
+        return f"{self.name}_{self.namespace}({self.uid})"
 
     def probe_source_ip(self) -> str:
         return self.host_ip if self.host_network else (self.gateway or self.host_ip)
@@ -543,6 +547,8 @@ class Kubelet:
             rec.start_time = self.loop.now
         rec.start_stamp = rfc3339(rec.start_time)
         for c in rec.spec.get("containers") or []:
+            if c.keys().isdisjoint(_PROBE_FIELDS):
+                continue  # (most containers have no probe)
             for kind, field in _PROBES:
                 probe = c.get(field)
                 if probe:
