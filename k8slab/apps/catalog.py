@@ -249,10 +249,14 @@ _APP_CLASSES: dict[str, Any] = {}
 
 # repository (docker.io form) → tag → Image
 _CATALOGUE: dict[str, dict[str, Image]] = {}
+# image as a pod names it → what resolve() found for it: every pod of a Deployment pulls the
+# same name, and the (frozen) result is the same until the catalogue changes
+_RESOLVED: dict[str, ResolvedImage] = {}
 
 
 def register(image: Image, *aliases: str) -> Image:
     """Add an image; ``aliases`` are further tags serving the same content."""
+    _RESOLVED.clear()
     tags = _CATALOGUE.setdefault(image.repository, {})
     tags[image.tag] = image
     for alias in aliases:
@@ -301,6 +305,9 @@ def lookup(ref: Reference) -> Image | None:
 
 def resolve(image: str) -> ResolvedImage:
     """Resolve a pod's ``image`` like containerd's pull would, or raise :class:`PullError`."""
+    resolved = _RESOLVED.get(image)
+    if resolved is not None:
+        return resolved
     ref = parse_reference(image)
     found = lookup(ref)
     full = str(ref)
@@ -333,4 +340,7 @@ def resolve(image: str) -> ResolvedImage:
     digest = ref.digest or (found.platform_digest if ref.domain == MIRROR else found.digest)
     if ref.digest:
         ref = Reference(ref.domain, ref.path, "", ref.digest)
-    return ResolvedImage(found, ref, digest)
+    if len(_RESOLVED) >= 4096:
+        _RESOLVED.clear()
+    resolved = _RESOLVED[image] = ResolvedImage(found, ref, digest)
+    return resolved

@@ -150,9 +150,8 @@ class Nginx(Server):
         self._log_parts: dict[int, tuple[HTTPRequest, str, str, str, tuple[str, str]]] = {}
         self._log_pending: list[str] = []
         self._log_instant = -1
-        self._rng = container.rng("nginx/latency")
-        # the stream's bound ``random``, looked up at the first request (the stream is seeded
-        # lazily: most pods of a big rollout never serve one)
+        # the latency stream's bound ``random``, taken at the first request: most pods of a
+        # big rollout never serve one
         self._random: Callable[[], float] | None = None
 
     @classmethod
@@ -332,7 +331,7 @@ class Nginx(Server):
             self._log_pending.append(line)
         random = self._random
         if random is None:
-            random = self._random = self._rng.random
+            random = self._random = self.container.rng("nginx/latency").random
         return variants[int(random() * 16)]
 
     def _flush_log(self) -> None:

@@ -51,6 +51,17 @@ class ImageResult:
 _NORMALIZED: dict[str, str] = {}
 
 
+def _normalized(image: str) -> str:
+    """The image's normalized name; raises :class:`ReferenceError` for an invalid one."""
+    name = _NORMALIZED.get(image)
+    if name is None:
+        name = str(parse_reference(image))
+        if len(_NORMALIZED) >= 4096:
+            _NORMALIZED.clear()
+        _NORMALIZED[image] = name
+    return name
+
+
 def _ms(ns: int) -> str:
     return go_duration(ns - ns % MILLISECOND)
 
@@ -65,11 +76,16 @@ class ImageManager:
         self.backoff = Backoff(lambda: loop.now)
         # normalized name → image
         self.present: dict[str, ResolvedImage] = {}
+        # node_images() as last built (None once ``present`` changed): most pulls bring an
+        # image the node already has, pulled again for a pod queued behind the first pull
+        self._node_images: list[dict[str, Any]] | None = None
         # config digest → when its content is (or will be) on disk
         self._content: dict[str, int] = {}
         self._queue_free = 0
         # bytes per second this node pulls at (a property of its network link)
         self.bandwidth = rng.uniform(8e6, 25e6)
+        #: bumped by every preload and pull, even of an image already present (the kubelet's
+        #: node status is recomputed after one)
         self.version = 0
         self._last_error: dict[str, str] = {}
 
@@ -77,6 +93,7 @@ class ImageManager:
         """An image already on the machine when the kubelet first starts (kubeadm pre-pull)."""
         resolved = resolve(name)
         self.present[str(resolved.reference)] = resolved
+        self._node_images = None
         self._content[resolved.image.config_id] = self.loop.now
         self.version += 1
 
@@ -92,18 +109,13 @@ class ImageManager:
     def check(self, image: str, policy: str, emit: Emit) -> ImageResult | None:
         """The steps of ``EnsureImageExists`` that need no pull: the result, or None when
         the image has to be pulled (:meth:`pull`, a process; events go through ``emit``)."""
-        name = _NORMALIZED.get(image)
-        if name is None:
-            try:
-                ref = parse_reference(image)
-            except ReferenceError as exc:
-                msg = (f'Failed to apply default image tag "{image}": couldn\'t parse image '
-                       f'reference "{image}": {exc}')
-                emit("Warning", "InspectFailed", msg)
-                return ImageResult(None, "InvalidImageName", msg)
-            if len(_NORMALIZED) >= 4096:
-                _NORMALIZED.clear()
-            name = _NORMALIZED[image] = str(ref)
+        try:
+            name = _normalized(image)
+        except ReferenceError as exc:
+            msg = (f'Failed to apply default image tag "{image}": couldn\'t parse image '
+                   f'reference "{image}": {exc}')
+            emit("Warning", "InspectFailed", msg)
+            return ImageResult(None, "InvalidImageName", msg)
         present = self.present.get(name)
         if policy == "Never" or (policy != "Always" and present is not None):
             if present is not None:
@@ -117,7 +129,7 @@ class ImageManager:
 
     def pull(self, image: str, backoff_key: str, emit: Emit) -> Proc:
         """The pull (or its back-off) of an image :meth:`check` did not settle."""
-        name = str(parse_reference(image))
+        name = _normalized(image)
         key = f"{backoff_key}_{image}"
         now = self.loop.now
         if self.backoff.in_backoff_since_update(key, now):
@@ -150,7 +162,9 @@ class ImageManager:
         if content_at is None or content_at > end:
             self._content[resolved.image.config_id] = end
         yield Sleep(end - now)
-        self.present[name] = resolved
+        if self.present.get(name) is not resolved:
+            self.present[name] = resolved
+            self._node_images = None
         self.version += 1
         emit("Normal", "Pulled", f'Successfully pulled image "{image}" in {_ms(duration)} '
              f"({_ms(end - now)} including waiting). Image size: {resolved.size} bytes.")
@@ -158,7 +172,10 @@ class ImageManager:
 
     def node_images(self) -> list[dict[str, Any]]:
         """``status.images``: one entry per content, names ``repo@digest`` then ``repo:tag``,
-        largest first, at most 50 (``nodeStatusMaxImages``)."""
+        largest first, at most 50 (``nodeStatusMaxImages``). Shared by the statuses that
+        carry it (stored objects are never mutated)."""
+        if self._node_images is not None:
+            return self._node_images
         by_content: dict[str, tuple[int, list[str]]] = {}
         for name in sorted(self.present):
             resolved = self.present[name]
@@ -172,4 +189,5 @@ class ImageManager:
             digests = [n for n in names if "@" in n]
             tags = [n for n in names if "@" not in n]
             out.append({"names": digests + tags, "sizeBytes": size})
+        self._node_images = out
         return out

@@ -66,6 +66,7 @@ from .runtime import Container, Runtime, StartError
 from .static_pods import static_pods
 from .status import (
     KUBELET_CONDITIONS,
+    ConditionTimes,
     ContainerView,
     container_status,
     get_phase,
@@ -97,6 +98,7 @@ INDEX = "kubelet:spec.nodeName"
 # The probe workers a container gets, in the order they are made.
 _PROBES = (("startup", "startupProbe"), ("readiness", "readinessProbe"),
            ("liveness", "livenessProbe"))
+_PROBE_FIELDS = frozenset(field for _kind, field in _PROBES)
 # Status fields others own, carried over from the stored pod.
 _KEPT_STATUS = ("nominatedNodeName", "reason", "message", "resize", "resourceClaimStatuses")
 
@@ -117,7 +119,7 @@ class PodRecord:
     __slots__ = ("backoff_reported", "busy", "deleting", "gateway", "gone", "handle",
                  "host_ip", "host_network", "key", "kill_messages", "ltt", "name", "namespace",
                  "net_event", "other_conditions", "pending", "phase", "pleg_after", "pod",
-                 "pod_ip", "pod_ips", "probes", "ref", "restart_policy", "results", "resync",
+                 "pod_ip", "pod_ips", "probes", "restart_policy", "results", "resync",
                  "sandbox", "spec", "start_stamp", "start_time", "status_timer", "terminated",
                  "uid", "views", "written")
 
@@ -127,8 +129,6 @@ class PodRecord:
         self.name: str = meta["name"]
         self.uid: str = meta.get("uid", "")
         self.key = f"{self.namespace}/{self.name}"
-        #: ``format.Pod``: ``<name>_<namespace>(<uid>)``
-        self.ref = f"{self.name}_{self.namespace}({self.uid})"
         self.spec: Obj = _UNSET
         self.restart_policy = "Always"
         self.host_network = False
@@ -144,7 +144,7 @@ class PodRecord:
         self.start_time: int | None = None
         # ``status.startTime`` as text (the pod worker's start never moves)
         self.start_stamp = ""
-        self.ltt: dict[str, tuple[str, str]] = {}
+        self.ltt = ConditionTimes()
         self.written: Obj | None = None
         # the conditions others own in ``written`` (kept from the stored pod)
         self.other_conditions: list[Obj] = []
@@ -163,18 +163,25 @@ class PodRecord:
         self.gateway = ""
         self.host_ip = ""
 
-    def set_pod(self, pod: Obj) -> None:
+    def set_pod(self, pod: Obj) -> bool:
         """Take the pod as last seen; what the worker reads of it on every sync is derived
-        here, once per watch event, rather than on each access."""
+        here, once per watch event, rather than on each access. Returns whether the spec
+        changed."""
         self.pod = pod
         self.deleting = bool((pod.get("metadata") or {}).get("deletionTimestamp"))
         spec: Obj = pod.get("spec") or {}
         if spec is self.spec:
             # A status write (most events): the spec sub-tree is shared with the last pod.
-            return
+            return False
         self.spec = spec
         self.restart_policy = spec.get("restartPolicy") or "Always"
         self.host_network = bool(spec.get("hostNetwork"))
+        return True
+
+    @property
+    def ref(self) -> str:
+        """``format.Pod``: ``<name>_<namespace>(<uid>)`` (only back-off messages need it)."""
+        return f"{self.name}_{self.namespace}({self.uid})"
 
     def probe_source_ip(self) -> str:
         return self.host_ip if self.host_network else (self.gateway or self.host_ip)
@@ -237,7 +244,6 @@ class Kubelet:
         self._last_post = 0
         self._last_posted: Obj | None = None
         self._last_signature: tuple[Any, ...] = ()
-        self._images_cache: tuple[int, list[Obj]] = (-1, [])
         self._fixed: Obj | None = None
         self._node_uid = ""
         self._dns_ip = cluster_dns_ip(self.config.service_cidr)
@@ -390,13 +396,6 @@ class Kubelet:
         self._timers = [t for t in self._timers if not t.cancelled and t.when > self.loop.now]
         self._timers.append(self.loop.call_later(NODE_STATUS_UPDATE, self._status_tick))
 
-    def _node_images(self) -> list[Obj]:
-        version, cached = self._images_cache
-        if version != self.images.version:
-            cached = self.images.node_images()
-            self._images_cache = (self.images.version, cached)
-        return cached
-
     def _fixed_status(self) -> Obj:
         """The parts of the node status that only change with a reboot (``nodeInfo.bootID``),
         shared by every status this kubelet posts (stored objects are never mutated)."""
@@ -443,7 +442,7 @@ class Kubelet:
             "conditions": conds,
             "daemonEndpoints": fixed["daemonEndpoints"],
             "features": fixed["features"],
-            "images": self._node_images(),
+            "images": self.images.node_images(),
             "nodeInfo": fixed["nodeInfo"],
             "runtimeHandlers": node_status.RUNTIME_HANDLERS,
         }
@@ -516,11 +515,11 @@ class Kubelet:
             return
         before = rec.pod
         was_deleting = rec.deleting
-        rec.set_pod(pod)
+        spec_changed = rec.set_pod(pod)
         if rec.deleting and not was_deleting:
             self.request_sync(rec)
             return
-        if pod.get("spec") is not before.get("spec"):
+        if spec_changed:
             self._spec_changed(rec, before, pod)
 
     def _admit(self, pod: Obj) -> None:
@@ -548,6 +547,8 @@ class Kubelet:
             rec.start_time = self.loop.now
         rec.start_stamp = rfc3339(rec.start_time)
         for c in rec.spec.get("containers") or []:
+            if c.keys().isdisjoint(_PROBE_FIELDS):
+                continue  # (most containers have no probe)
             for kind, field in _PROBES:
                 probe = c.get(field)
                 if probe:
@@ -1021,17 +1022,15 @@ class Kubelet:
         old_conds = old.get("conditions") or []
         written = rec.written
         if written is not None and old_conds is written["conditions"]:
-            # The stored conditions are the ones written last: the same others.
+            # The stored conditions are the ones written last: the same others, and the
+            # PodScheduled time written last.
             others = rec.other_conditions
+            scheduled_ltt = rec.ltt.scheduled
         else:
             others = [c for c in old_conds if c.get("type") not in KUBELET_CONDITIONS]
-        # The scheduler's PodScheduled time seeds the kubelet's memory of that condition.
-        scheduled_ltt = ""
-        if "PodScheduled" not in rec.ltt:
-            for c in old_conds:
-                if c.get("type") == "PodScheduled":
-                    scheduled_ltt = c.get("lastTransitionTime", "")
-                    break
+            # The scheduler's PodScheduled time.
+            scheduled_ltt = next((c.get("lastTransitionTime", "") for c in old_conds
+                                  if c.get("type") == "PodScheduled"), "")
         generation = live_meta.get("generation")
         conds = pod_conditions(phase, statuses, sandbox_ready, scheduled_ltt, rec.ltt,
                                self.loop.now, generation)
@@ -1050,9 +1049,10 @@ class Kubelet:
         status["qosClass"] = old.get("qosClass") or qos_class(rec.spec)
         if rec.start_stamp:
             status["startTime"] = rec.start_stamp
-        for key in _KEPT_STATUS:
-            if key in old:
-                status[key] = old[key]
+        if not old.keys().isdisjoint(_KEPT_STATUS):
+            for key in _KEPT_STATUS:
+                if key in old:
+                    status[key] = old[key]
         rec.other_conditions = others
         if status == written or (old is not written and status == old):
             rec.written = status

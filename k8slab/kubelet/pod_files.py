@@ -17,6 +17,7 @@ hostname and the environment.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 from collections.abc import Iterable
@@ -28,7 +29,9 @@ __all__ = ["cluster_dns_ip", "container_env", "expand", "hosts_file", "resolv_co
 Obj = dict[str, Any]
 
 
+@functools.lru_cache(maxsize=16)
 def cluster_dns_ip(service_cidr: str) -> str:
+    # Every kubelet of a cluster asks for the same one (ipaddress parsing is slow).
     return str(ipaddress.ip_network(service_cidr, strict=False).network_address + 10)
 
 

@@ -218,6 +218,8 @@ class HostLocalIPAM:
         self._size = 0
         self._last = 1
         self._used: dict[int, str] = {}
+        #: the bridge's address (``.1``; every pod sandbox's gateway), "" before a CIDR
+        self.gateway = ""
 
     def configure(self, cidr: str | None) -> None:
         if cidr == self.cidr:
@@ -230,10 +232,7 @@ class HostLocalIPAM:
             self._base = self._size = 0
         self._last = 1
         self._used = {}
-
-    @property
-    def gateway(self) -> str:
-        return _ip(self._base + 1) if self._size else ""
+        self.gateway = _ip(self._base + 1) if self._size else ""
 
     def allocate(self, owner: str) -> str | None:
         if not self._size:
@@ -319,12 +318,15 @@ class Runtime:
                          env: dict[str, str], files: PodFiles, restart_count: int) -> Container:
         c = Container(self, self.new_id(), pod, spec, image, sandbox, argv, env, files,
                       restart_count)
-        self.containers.setdefault(c.pod_uid, []).append(c)
+        containers = self.containers.setdefault(c.pod_uid, [])
+        containers.append(c)
         # The kubelet keeps the last dead container per name for `logs --previous`; older ones
-        # are garbage-collected (MaxPerPodContainer = 1).
-        same = [x for x in self.containers[c.pod_uid] if x.name == c.name]
-        if len(same) > 2:
-            self.containers[c.pod_uid].remove(same[0])
+        # are garbage-collected (MaxPerPodContainer = 1). (A pod's first two containers never
+        # are: the common case.)
+        if len(containers) > 2:
+            same = [x for x in containers if x.name == c.name]
+            if len(same) > 2:
+                containers.remove(same[0])
         return c
 
     def start_container(self, c: Container, on_exit: Callable[[Container], None]) -> None:

@@ -25,11 +25,12 @@ from typing import Any
 
 from ..sim.timefmt import rfc3339
 
-__all__ = ["ContainerView", "container_status", "get_phase", "pod_conditions", "qos_class",
-           "terminated_state"]
+__all__ = ["ConditionTimes", "ContainerView", "container_status", "get_phase",
+           "pod_conditions", "qos_class", "terminated_state"]
 
 Obj = dict[str, Any]
 
+# The conditions the kubelet owns, in the order the status manager leaves them.
 KUBELET_CONDITIONS = ("PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady",
                       "PodScheduled")
 
@@ -228,10 +229,26 @@ def _names(names: list[str]) -> str:
     return "[" + " ".join(names) + "]"
 
 
+class ConditionTimes:
+    """A pod's kubelet-owned conditions as last generated: the statuses of the first four
+    (``PodScheduled`` is always True) and when each last flipped, then the ``PodScheduled``
+    time. That one is the stored pod's (the scheduler's) on every status, unless the pod had
+    none when the kubelet first needed it: then the kubelet's own stamp, kept."""
+
+    __slots__ = ("scheduled", "scheduled_kept", "statuses", "times")
+
+    def __init__(self) -> None:
+        self.statuses: tuple[str, ...] = ()
+        self.times: tuple[str, ...] = ()
+        self.scheduled = ""
+        self.scheduled_kept = False
+
+
 def pod_conditions(phase: str, statuses: list[Obj], sandbox_ready: bool,
-                   scheduled_ltt: str, ltt: dict[str, tuple[str, str]], now: int,
+                   scheduled_ltt: str, ltt: ConditionTimes, now: int,
                    generation: int | None) -> list[Obj]:
-    """The kubelet-owned conditions, in order; ``ltt`` remembers each one's last flip."""
+    """The kubelet-owned conditions, in order; ``ltt`` remembers each one's last flip, and
+    ``scheduled_ltt`` is the stored pod's ``PodScheduled`` time."""
     if phase in ("Succeeded", "Failed"):
         reason = "PodCompleted" if phase == "Succeeded" else "PodFailed"
         ready = ("False", reason, "")
@@ -242,26 +259,31 @@ def pod_conditions(phase: str, statuses: list[Obj], sandbox_ready: bool,
                      f"containers with unready status: {_names(unready)}")
         else:
             ready = _READY
-    conds = (("PodReadyToStartContainers", "True" if sandbox_ready else "False"), _INITIALIZED,
-             ("Ready", ready[0]), ("ContainersReady", ready[0]), _SCHEDULED)
-    stamp = ""
-    times = []
-    for ctype, status in conds:
-        prev = ltt.get(ctype)
-        if prev is None and scheduled_ltt and ctype == "PodScheduled":
-            prev = (status, scheduled_ltt)
-        if prev is None or prev[0] != status:
-            stamp = stamp or rfc3339(now)
-            prev = (status, stamp)
-            ltt[ctype] = prev
-        times.append(prev[1])
+    now_status = ("True" if sandbox_ready else "False", "True", ready[0], ready[0])
+    last = ltt.statuses
+    if now_status != last:
+        # A flip (or the first status): the flipped conditions take this second.
+        stamp = rfc3339(now)
+        ltt.times = tuple([when if status == before else stamp
+                           for status, before, when in zip(now_status, last, ltt.times)]
+                          ) if last else (stamp, stamp, stamp, stamp)
+        ltt.statuses = now_status
+    times = ltt.times
+    if not ltt.scheduled_kept:
+        if scheduled_ltt:
+            ltt.scheduled = scheduled_ltt
+        else:
+            ltt.scheduled = rfc3339(now)
+            ltt.scheduled_kept = True
+    scheduled = ltt.scheduled
     # Pods whose conditions flipped in the same seconds share the whole list.
-    key = (sandbox_ready, *ready, generation, *times)
+    key = (sandbox_ready, ready, generation, times, scheduled)
     out = _CONDITION_LISTS.get(key)
     if out is None:
         out = [_condition(ctype, status, reason, message, when, generation)
-               for (ctype, status), (reason, message), when in zip(
-                   conds, (("", ""), ("", ""), ready[1:], ready[1:], ("", "")), times)]
+               for ctype, status, (reason, message), when in zip(
+                   KUBELET_CONDITIONS, (*now_status, "True"),
+                   (("", ""), ("", ""), ready[1:], ready[1:], ("", "")), (*times, scheduled))]
         if len(_CONDITION_LISTS) >= 65536:
             _CONDITION_LISTS.clear()
         _CONDITION_LISTS[key] = out
@@ -289,8 +311,6 @@ def _condition(ctype: str, status: str, reason: str, message: str, ltt: str,
 
 
 _READY = ("True", "", "")
-_INITIALIZED = ("Initialized", "True")
-_SCHEDULED = ("PodScheduled", "True")
 # Condition dicts (and lists) are shared between pods whose conditions flipped in the same
 # second.
 _CONDITIONS: dict[tuple[Any, ...], Obj] = {}

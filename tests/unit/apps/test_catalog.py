@@ -51,3 +51,26 @@ def test_missing_tag_and_repository_errors() -> None:
     with pytest.raises(PullError) as exc:
         resolve("no.such.host/app")
     assert "no such host" in str(exc.value)
+
+
+def test_resolve_follows_a_tag_registered_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    # resolve() remembers its answers; a tag registered again must not get the old image.
+    from k8slab.apps import catalog
+
+    catalog.catalogue()
+    repo = "docker.io/k8slab-test/memo"
+    monkeypatch.setitem(catalog._CATALOGUE, repo, {})
+    try:
+        catalog.register(catalog.Image(repo, "v1", 1_000, "sleep:Sleep"))
+        first = resolve("k8slab-test/memo:v1")
+        assert first.size == 1_000
+        assert resolve("k8slab-test/memo:v1") is first
+        catalog.register(catalog.Image(repo, "v1", 2_000, "sleep:Sleep"))
+        assert resolve("k8slab-test/memo:v1").size == 2_000
+        # Failures are not remembered: a tag that appears later resolves.
+        with pytest.raises(PullError):
+            resolve("k8slab-test/memo:v2")
+        catalog.register(catalog.Image(repo, "v2", 3_000, "sleep:Sleep"))
+        assert resolve("k8slab-test/memo:v2").size == 3_000
+    finally:
+        catalog._RESOLVED.clear()

@@ -67,3 +67,15 @@ def test_pid1_shell_ignores_sigterm() -> None:
 
     box = Box("busybox")
     assert BusyBox(box, ["sh", "-c", "sleep 600"]).on_signal(15) is None
+
+
+def test_latency_noise_comes_from_the_containers_latency_stream() -> None:
+    # The stream is taken at the first request (most pods never serve one); the draws are
+    # the container's "nginx/latency" stream's all the same.
+    app, _ = _serving("nginx:1.10")
+    expected = Streams(0)("nginx/latency")
+    for _ in range(3):
+        resp = app.serve_http(HTTPRequest("GET", "/", {}, b"", 80, "10.0.0.1"))
+        step = int(expected.random() * 16)
+        assert resp.cpu == 50_000 + 1_250 * step
+        assert resp.latency == resp.cpu + 30_000
