@@ -475,18 +475,16 @@ class ReplicaSetController(Controller):
         ns = meta.get("namespace", "")
         name = meta["name"]
         ident = (ns, name)
-        if event == MODIFIED and old is not None:
-            # (The commonest update, of a pod the view counts as it is, never gets here: see
-            # _on_pod.)
-            if self._same_counts(ident, pod, old):
-                # Most pod updates (status details) change nothing the counters depend on.
-                view = self._views[self._pod_view[ident]]
-                view.active[name] = pod
-                if name in view.ready:
-                    view.ready[name] = pod
-                if name in view.mismatched:
-                    view.mismatched[name] = pod
-                return
+        # (The commonest update, of a pod the view counts as it is, is handled by _on_pod.)
+        if event == MODIFIED and old is not None and self._same_counts(ident, pod, old):
+            # Most other pod updates (status details) change nothing the counters depend on.
+            view = self._views[self._pod_view[ident]]
+            view.active[name] = pod
+            if name in view.ready:
+                view.ready[name] = pod
+            if name in view.mismatched:
+                view.mismatched[name] = pod
+            return
         prev = self._pod_view.pop(ident, None)
         if prev is not None:
             view = self._views.get(prev)
