@@ -155,24 +155,34 @@ class _TaintQueue:
 
     def __init__(self, now: int) -> None:
         self.limiter = _TokenBucket(EVICTION_QPS, now)
-        self.queue: list[list[Any]] = []       # [process_at, name]
+        # name → [process_at, name], in queue order. A name is queued at most once (``add``
+        # skips known names, and every queued name is known), so a dict keeps the order and
+        # removes a name without rebuilding the queue: every node joining a cluster is queued
+        # while not ready and removed once it is.
+        self.queue: dict[str, list[Any]] = {}
         self.known: set[str] = set()
 
     def add(self, name: str, now: int) -> bool:
         if name in self.known:
             return False
         self.known.add(name)
-        self.queue.append([now, name])
+        self.queue[name] = [now, name]
         return True
 
     def remove(self, name: str) -> None:
         # Every queued name is in ``known`` (the tainting pass only pops from the queue), so
-        # an unknown name has nothing to filter: the health monitor calls this for every
+        # an unknown name has nothing to remove: the health monitor calls this for every
         # ready node on every pass.
         if name not in self.known:
             return
         self.known.discard(name)
-        self.queue = [item for item in self.queue if item[1] != name]
+        self.queue.pop(name, None)
+
+    def head(self) -> list[Any]:
+        return next(iter(self.queue.values()))
+
+    def pop_head(self) -> list[Any]:
+        return self.queue.pop(next(iter(self.queue)))
 
     def swap_limiter(self, qps: float, now: int) -> None:
         if self.limiter.qps == qps:
@@ -311,17 +321,17 @@ class NodeLifecycleController(Controller):
             while tainter.queue:
                 if not tainter.limiter.try_accept(now):
                     break
-                item = tainter.queue[0]
+                item = tainter.head()
                 if now < item[0]:
                     break
                 node = self.api.try_get(NODE, "", item[1])  # type: ignore[arg-type]
                 cond = ready_condition(node) if node is not None else None
                 if node is None:
-                    tainter.queue.pop(0)
+                    tainter.pop_head()
                     continue
                 if cond is None:
                     item[0] = now + 50 * MILLISECOND
-                    tainter.queue.append(tainter.queue.pop(0))
+                    tainter.queue[item[1]] = tainter.pop_head()  # to the back
                     continue
                 status = cond.get("status")
                 if status == "False":
@@ -329,10 +339,10 @@ class NodeLifecycleController(Controller):
                 elif status == "Unknown":
                     add, opposite = UNREACHABLE, NOT_READY
                 else:
-                    tainter.queue.pop(0)
+                    tainter.pop_head()
                     continue
                 if self._swap_taints(node, [(add, "NoExecute")], [(opposite, "NoExecute")]):
-                    tainter.queue.pop(0)
+                    tainter.pop_head()
                 else:
                     item[0] = now + 1
         self._arm_tainting()
