@@ -357,7 +357,6 @@ class NodeLifecycleController(Controller):
 
     def monitor_node_health(self) -> None:
         nodes = self.api.list(NODE)  # type: ignore[arg-type]
-        names = {n["metadata"]["name"] for n in nodes}
         for node in nodes:
             name = node["metadata"]["name"]
             if name not in self.known:
@@ -366,7 +365,10 @@ class NodeLifecycleController(Controller):
                                     f"Node {name} event: Registered Node {name} in Controller")
                 self._tainter(zone_key(node))
                 self._mark_reachable(node)
-        for name in sorted(self.known.keys() - names):
+        # Every listed node is known now: only more known nodes than listed means some are gone.
+        gone = (self.known.keys() - {n["metadata"]["name"] for n in nodes}
+                if len(self.known) > len(nodes) else ())
+        for name in sorted(gone):
             uid = self.known.pop(name)
             self.health.pop(name, None)
             ref = {"apiVersion": "v1", "kind": "Node", "metadata": {"name": name, "uid": uid}}
