@@ -224,6 +224,8 @@ class NodeLifecycleController(Controller):
         if event == DELETED:
             return
         spec = pod.get("spec") or {}
+        if old is not None and old.get("spec") is spec:
+            return  # a status update: the pod did not land anywhere now
         node_name = spec.get("nodeName")
         if not node_name or (old is not None and (old.get("spec") or {}).get("nodeName")):
             return

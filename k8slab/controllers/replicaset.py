@@ -138,13 +138,9 @@ def is_pod_available(pod: Obj, min_ready_seconds: int, now: int) -> bool:
     return since != 0 and since + min_ready_seconds * SECOND < now
 
 
-def _terminal(pod: Obj) -> bool:
-    return (pod.get("status") or {}).get("phase") in ("Succeeded", "Failed")
-
-
 def _pod_state(pod: Obj) -> str:
     """``active`` (counted), ``terminating`` or ``inactive`` (``controller.IsPodActive``)."""
-    if _terminal(pod):
+    if (pod.get("status") or {}).get("phase") in ("Succeeded", "Failed"):
         return "inactive"
     if (pod.get("metadata") or {}).get("deletionTimestamp"):
         return "terminating"
