@@ -150,6 +150,26 @@ class _TokenBucket:
         return False
 
 
+class _Health:
+    """What the health monitor knows of one node: when it last saw it change (``probe``), the
+    last heartbeat and lease renewal it saw, and the node and Lease objects it read them from.
+    Stored objects are never mutated, so the same node object on the next pass has the same
+    Ready condition and heartbeat (kept here), and the same Lease the same renewal."""
+
+    __slots__ = ("current", "grace", "heartbeat", "lease", "lease_obj", "node", "observed",
+                 "probe")
+
+    def __init__(self, probe: int, heartbeat: Any) -> None:
+        self.probe = probe
+        self.heartbeat = heartbeat
+        self.lease: str | None = None
+        self.lease_obj: Obj | None = None
+        self.node: Obj | None = None
+        self.observed: Obj = {}
+        self.current: Obj | None = None
+        self.grace = 0
+
+
 class _TaintQueue:
     """``RateLimitedTimedQueue`` over a ``UniqueQueue`` of node names for one zone."""
 
@@ -201,7 +221,7 @@ class NodeLifecycleController(Controller):
     def __init__(self, cluster: Cluster) -> None:
         super().__init__(cluster)
         ensure_pod_node_index(self.api)
-        self.health: dict[str, dict[str, Any]] = {}
+        self.health: dict[str, _Health] = {}
         self.known: dict[str, str] = {}                  # name → uid
         self.zone_states: dict[str, str] = {}
         self.tainters: dict[str, _TaintQueue] = {}
@@ -398,28 +418,35 @@ class NodeLifecycleController(Controller):
         """``tryUpdateNodeHealth``: returns (observed Ready, current Ready, node)."""
         name = node["metadata"]["name"]
         now = self.loop.now
-        current = ready_condition(node)
-        if current is None:
-            observed: Obj = {"type": "Ready", "status": "Unknown",
-                             "lastHeartbeatTime": node["metadata"].get("creationTimestamp"),
-                             "lastTransitionTime": node["metadata"].get("creationTimestamp")}
-            grace = NODE_STARTUP_GRACE_PERIOD
-        else:
-            observed = current
-            grace = NODE_MONITOR_GRACE_PERIOD
         health = self.health.get(name)
-        heartbeat = current.get("lastHeartbeatTime") if current else None
-        if health is None:
-            health = self.health[name] = {"probe": now, "heartbeat": heartbeat, "lease": None}
-        elif heartbeat != health["heartbeat"]:
-            health["heartbeat"] = heartbeat
-            health["probe"] = now
+        if health is None or health.node is not node:
+            current = ready_condition(node)
+            if current is None:
+                observed: Obj = {"type": "Ready", "status": "Unknown",
+                                 "lastHeartbeatTime": node["metadata"].get("creationTimestamp"),
+                                 "lastTransitionTime": node["metadata"].get("creationTimestamp")}
+                grace = NODE_STARTUP_GRACE_PERIOD
+            else:
+                observed = current
+                grace = NODE_MONITOR_GRACE_PERIOD
+            heartbeat = current.get("lastHeartbeatTime") if current else None
+            if health is None:
+                health = self.health[name] = _Health(now, heartbeat)
+            elif heartbeat != health.heartbeat:
+                health.heartbeat = heartbeat
+                health.probe = now
+            health.node, health.observed, health.current = node, observed, current
+            health.grace = grace
+        else:
+            observed, current, grace = health.observed, health.current, health.grace
         lease = self.api.try_get(LEASE, "kube-node-lease", name)  # type: ignore[arg-type]
-        renew = (lease.get("spec") or {}).get("renewTime") if lease is not None else None
-        if renew is not None and (health["lease"] is None or renew > health["lease"]):
-            health["lease"] = renew
-            health["probe"] = now
-        if now <= health["probe"] + grace:
+        if lease is not health.lease_obj:
+            health.lease_obj = lease
+            renew = (lease.get("spec") or {}).get("renewTime") if lease is not None else None
+            if renew is not None and (health.lease is None or renew > health.lease):
+                health.lease = renew
+                health.probe = now
+        if now <= health.probe + grace:
             return observed, current, node
         status = node.get("status") or {}
         conditions = [dict(c) for c in status.get("conditions") or ()]
@@ -523,7 +550,7 @@ class NodeLifecycleController(Controller):
             return
         if all_were_full:
             for health in self.health.values():
-                health["probe"] = now
+                health.probe = now
             for zone in self.zone_states:
                 self._set_limiter(zone, len(zone_conditions.get(zone, ())), new_states[zone])
                 self.zone_states[zone] = new_states[zone]
