@@ -222,6 +222,9 @@ class NodeLifecycleController(Controller):
         super().__init__(cluster)
         ensure_pod_node_index(self.api)
         self.health: dict[str, _Health] = {}
+        # per node name: (node object, its zone, excluded from disruption, NoExecute not-ready
+        # or unreachable taint), see _facts
+        self._node_facts: dict[str, tuple[Obj, tuple[str, bool, bool]]] = {}
         self.known: dict[str, str] = {}                  # name → uid
         self.zone_states: dict[str, str] = {}
         self.tainters: dict[str, _TaintQueue] = {}
@@ -303,16 +306,30 @@ class NodeLifecycleController(Controller):
             return False
         return True
 
+    def _facts(self, node: Obj) -> tuple[str, bool, bool]:
+        """The node's zone, whether it is excluded from disruption counting and whether it has
+        a NoExecute not-ready or unreachable taint: the health monitor reads them for every node
+        on every pass, and they hold for as long as the (never mutated) node object."""
+        name = node["metadata"]["name"]
+        hit = self._node_facts.get(name)
+        if hit is not None and hit[0] is node:
+            return hit[1]
+        labels = node["metadata"].get("labels") or {}
+        taints = node.get("spec", {}).get("taints") or ()
+        facts = (zone_key(node), EXCLUDE_DISRUPTION in labels,
+                 any(t.get("effect") == "NoExecute" and t.get("key") in (NOT_READY, UNREACHABLE)
+                     for t in taints))
+        self._node_facts[name] = (node, facts)
+        return facts
+
     def _mark_reachable(self, node: Obj) -> None:
         """``markNodeAsReachable``: drop both NoExecute taints and any queued tainting."""
-        name = node["metadata"]["name"]
-        taints = node.get("spec", {}).get("taints") or ()
-        if any(t.get("effect") == "NoExecute" and t.get("key") in (NOT_READY, UNREACHABLE)
-               for t in taints):
+        zone, _, tainted = self._facts(node)
+        if tainted:
             self._swap_taints(node, [], [(NOT_READY, "NoExecute"), (UNREACHABLE, "NoExecute")])
-        tainter = self.tainters.get(zone_key(node))
+        tainter = self.tainters.get(zone)
         if tainter is not None:
-            tainter.remove(name)
+            tainter.remove(node["metadata"]["name"])
 
     def _mark_for_tainting(self, node: Obj, status: str) -> None:
         tainter = self._tainter(zone_key(node))
@@ -393,6 +410,7 @@ class NodeLifecycleController(Controller):
         for name in sorted(gone):
             uid = self.known.pop(name)
             self.health.pop(name, None)
+            self._node_facts.pop(name, None)
             ref = {"apiVersion": "v1", "kind": "Node", "metadata": {"name": name, "uid": uid}}
             self.recorder.event(ref, "Normal", "RemovingNode",
                                 f"Node {name} event: Removing Node {name} from Controller")
@@ -401,9 +419,9 @@ class NodeLifecycleController(Controller):
         zone_conditions: dict[str, list[Obj | None]] = {}
         for node in nodes:
             observed, current, node = self._try_update_health(node)
-            labels = node["metadata"].get("labels") or {}
-            if EXCLUDE_DISRUPTION not in labels:
-                zone_conditions.setdefault(zone_key(node), []).append(current)
+            zone, excluded, _ = self._facts(node)
+            if not excluded:
+                zone_conditions.setdefault(zone, []).append(current)
             if current is None:
                 continue
             self._process_taint_eviction(node, observed)
