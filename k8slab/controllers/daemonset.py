@@ -33,6 +33,7 @@ from ..api.registry import strategy_for
 from ..api.store import DELETED
 from ..scheduler.framework import parse_taints, parse_tolerations, term_matches, tolerated
 from ..sim.clock import MILLISECOND, SECOND
+from ..sim.memo import by_identity
 from ..sim.timefmt import parse_rfc3339
 from .base import Controller, split_key
 from .deployment.util import compute_hash
@@ -86,6 +87,13 @@ def daemon_tolerations(spec: Obj) -> list[Obj]:
         else:
             tolerations.append(wanted)
     return tolerations
+
+
+# NodeShouldRunDaemonPod runs for every DaemonSet on every node change; the tolerations it checks
+# depend only on the (never mutated) template spec.
+@by_identity
+def _parsed_daemon_tolerations(spec: Obj) -> tuple[Any, ...]:
+    return parse_tolerations(daemon_tolerations(spec))
 
 
 def _node_affinity(affinity: Obj | None, node: str) -> Obj:
@@ -147,6 +155,8 @@ class DaemonSetController(Controller):
         self._current: dict[int, tuple[Obj, _Facts]] = {}
         # per DaemonSet uid: (template, collisionCount, compute_hash of them)
         self._hashes: dict[str, tuple[Obj, Any, str]] = {}
+        # per DaemonSet uid: (template spec, the defaulted pod spec its pods share)
+        self._pod_specs: dict[str, tuple[Obj, Obj]] = {}
         self.queue.latency = QUEUE_BATCH
         # A DaemonSet's pods are the pods whose controller reference carries its uid, as
         # upstream's ControllerRefManager claims them: the index the ReplicaSet controller
@@ -165,6 +175,7 @@ class DaemonSetController(Controller):
             self._facts.pop(ds["metadata"].get("uid", ""), None)
             self._eligibility.pop(ds["metadata"].get("uid", ""), None)
             self._hashes.pop(ds["metadata"].get("uid", ""), None)
+            self._pod_specs.pop(ds["metadata"].get("uid", ""), None)
 
     def _on_pod(self, event: str, pod: Obj, old: Obj | None) -> None:
         for ref in (pod.get("metadata") or {}).get("ownerReferences") or ():
@@ -236,7 +247,7 @@ class DaemonSetController(Controller):
         if isinstance(required, dict) and not any(
                 term_matches(t, name, labels) for t in required.get("nodeSelectorTerms") or ()):
             return False, False
-        tolerations = parse_tolerations(daemon_tolerations(spec))
+        tolerations = _parsed_daemon_tolerations(spec)
         untolerated = [t for t in parse_taints((node.get("spec") or {}).get("taints"))
                        if t[2] in ("NoSchedule", "NoExecute") and not tolerated(tolerations, t)]
         if untolerated:
@@ -419,25 +430,46 @@ class DaemonSetController(Controller):
                 continue
             self.recorder.event(ds, "Normal", "SuccessfulDelete",
                                 f"Deleted pod: {pod['metadata']['name']}")
-        default = strategy_for("", "Pod").default
         for node in create:
             pod = self._new_pod(ds, node, hash_, generation)
-            # The pod is built afresh (its spec deep-copied from the decoded, validated
-            # template): the only thing the untrusted path would add is the API defaulting,
-            # applied here, so it is written as trusted without a second deep copy and decode.
-            if default is not None:
-                default(pod)
+            # The pod is built from the decoded, validated template with the API defaulting
+            # applied (see _pod_spec), the only thing the untrusted path would add: it is
+            # written as trusted, without a second deep copy and decode.
             created = self.api.create(pod, source=self.name, trusted=True)
             self.recorder.event(ds, "Normal", "SuccessfulCreate",
                                 f"Created pod: {created['metadata']['name']}")
+
+    def _pod_spec(self, ds: Obj) -> Obj:
+        """The pod spec every pod of the DaemonSet's template shares but for its node affinity:
+        the template's, with the daemon tolerations and the Pod API defaults, built once per
+        template (pods are copy-on-write: nothing mutates a stored pod's spec).
+
+        The Pod defaulting fills in spec-level fields, containers and volumes; it reads and
+        writes neither ``affinity`` nor ``tolerations``, so defaulting this spec once, with
+        ``affinity`` keeping its place among the keys, gives each pod what defaulting its own
+        copy gave.
+        """
+        uid = ds["metadata"]["uid"]
+        template_spec = ds["spec"]["template"].get("spec") or {}
+        hit = self._pod_specs.get(uid)
+        if hit is not None and hit[0] is template_spec:
+            return hit[1]
+        spec = copy.deepcopy(template_spec)
+        spec["tolerations"] = daemon_tolerations(spec)
+        spec["affinity"] = None  # (each pod's own, see _new_pod)
+        holder = {"apiVersion": "v1", "kind": "Pod", "spec": spec}
+        default = strategy_for("", "Pod").default
+        if default is not None:
+            default(holder)
+        self._pod_specs[uid] = (template_spec, holder["spec"])
+        return holder["spec"]
 
     def _new_pod(self, ds: Obj, node: str, hash_: str, generation: str) -> Obj:
         meta = ds["metadata"]
         template = ds["spec"]["template"]
         tmeta = template.get("metadata") or {}
-        spec = copy.deepcopy(template.get("spec") or {})
-        spec["tolerations"] = daemon_tolerations(spec)
-        spec["affinity"] = _node_affinity(spec.get("affinity"), node)
+        affinity = (template.get("spec") or {}).get("affinity")
+        spec = {**self._pod_spec(ds), "affinity": _node_affinity(affinity, node)}
         labels = {**(tmeta.get("labels") or {}), HASH_LABEL: hash_, GENERATION_LABEL: generation}
         pod_meta: Obj = {"generateName": f"{meta['name']}-", "namespace": meta.get("namespace",
                                                                                   "default"),

@@ -216,8 +216,8 @@ class ServiceMembers:
             return []
         name = meta.get("name", "")
         labels = meta.get("labels")
-        state_changed = old is None or event == DELETED or \
-            _endpoint_state(pod) != _endpoint_state(old)
+        # whether what endpoints show of the pod changed: asked only once a Service selects it
+        state_changed: bool | None = True if old is None or event == DELETED else None
         out: list[tuple[str, str]] = []
         for svc_name, selector in services.items():
             key = (ns, svc_name)
@@ -228,6 +228,8 @@ class ServiceMembers:
                 members[name] = pod
             elif was_in:
                 del members[name]
+            if now_in and was_in and state_changed is None and old is not None:
+                state_changed = _endpoint_state(pod) != _endpoint_state(old)
             if now_in != was_in or (now_in and state_changed):
                 out.append(key)
         return out

@@ -150,29 +150,59 @@ class _TokenBucket:
         return False
 
 
+class _Health:
+    """What the health monitor knows of one node: when it last saw it change (``probe``), the
+    last heartbeat and lease renewal it saw, and the node and Lease objects it read them from.
+    Stored objects are never mutated, so the same node object on the next pass has the same
+    Ready condition and heartbeat (kept here), and the same Lease the same renewal."""
+
+    __slots__ = ("current", "grace", "heartbeat", "lease", "lease_obj", "node", "observed",
+                 "probe")
+
+    def __init__(self, probe: int, heartbeat: Any) -> None:
+        self.probe = probe
+        self.heartbeat = heartbeat
+        self.lease: str | None = None
+        self.lease_obj: Obj | None = None
+        self.node: Obj | None = None
+        self.observed: Obj = {}
+        self.current: Obj | None = None
+        self.grace = 0
+
+
 class _TaintQueue:
     """``RateLimitedTimedQueue`` over a ``UniqueQueue`` of node names for one zone."""
 
     def __init__(self, now: int) -> None:
         self.limiter = _TokenBucket(EVICTION_QPS, now)
-        self.queue: list[list[Any]] = []       # [process_at, name]
+        # name → [process_at, name], in queue order. A name is queued at most once (``add``
+        # skips known names, and every queued name is known), so a dict keeps the order and
+        # removes a name without rebuilding the queue: every node joining a cluster is queued
+        # while not ready and removed once it is.
+        self.queue: dict[str, list[Any]] = {}
         self.known: set[str] = set()
 
     def add(self, name: str, now: int) -> bool:
         if name in self.known:
             return False
         self.known.add(name)
-        self.queue.append([now, name])
+        self.queue[name] = [now, name]
         return True
 
     def remove(self, name: str) -> None:
         # Every queued name is in ``known`` (the tainting pass only pops from the queue), so
-        # an unknown name has nothing to filter: the health monitor calls this for every
+        # an unknown name has nothing to remove: the health monitor calls this for every
         # ready node on every pass.
         if name not in self.known:
             return
         self.known.discard(name)
-        self.queue = [item for item in self.queue if item[1] != name]
+        self.queue.pop(name, None)
+
+    def head(self) -> list[Any]:
+        return next(iter(self.queue.values()))
+
+    def pop_head(self) -> list[Any]:
+        return self.queue.pop(next(iter(self.queue)))
 
     def swap_limiter(self, qps: float, now: int) -> None:
         if self.limiter.qps == qps:
@@ -191,7 +221,10 @@ class NodeLifecycleController(Controller):
     def __init__(self, cluster: Cluster) -> None:
         super().__init__(cluster)
         ensure_pod_node_index(self.api)
-        self.health: dict[str, dict[str, Any]] = {}
+        self.health: dict[str, _Health] = {}
+        # per node name: (node object, its zone, excluded from disruption, NoExecute not-ready
+        # or unreachable taint), see _facts
+        self._node_facts: dict[str, tuple[Obj, tuple[str, bool, bool]]] = {}
         self.known: dict[str, str] = {}                  # name → uid
         self.zone_states: dict[str, str] = {}
         self.tainters: dict[str, _TaintQueue] = {}
@@ -214,6 +247,8 @@ class NodeLifecycleController(Controller):
         if event == DELETED:
             return
         spec = pod.get("spec") or {}
+        if old is not None and old.get("spec") is spec:
+            return  # a status update: the pod did not land anywhere now
         node_name = spec.get("nodeName")
         if not node_name or (old is not None and (old.get("spec") or {}).get("nodeName")):
             return
@@ -271,16 +306,30 @@ class NodeLifecycleController(Controller):
             return False
         return True
 
+    def _facts(self, node: Obj) -> tuple[str, bool, bool]:
+        """The node's zone, whether it is excluded from disruption counting and whether it has
+        a NoExecute not-ready or unreachable taint: the health monitor reads them for every node
+        on every pass, and they hold for as long as the (never mutated) node object."""
+        name = node["metadata"]["name"]
+        hit = self._node_facts.get(name)
+        if hit is not None and hit[0] is node:
+            return hit[1]
+        labels = node["metadata"].get("labels") or {}
+        taints = node.get("spec", {}).get("taints") or ()
+        facts = (zone_key(node), EXCLUDE_DISRUPTION in labels,
+                 any(t.get("effect") == "NoExecute" and t.get("key") in (NOT_READY, UNREACHABLE)
+                     for t in taints))
+        self._node_facts[name] = (node, facts)
+        return facts
+
     def _mark_reachable(self, node: Obj) -> None:
         """``markNodeAsReachable``: drop both NoExecute taints and any queued tainting."""
-        name = node["metadata"]["name"]
-        taints = node.get("spec", {}).get("taints") or ()
-        if any(t.get("effect") == "NoExecute" and t.get("key") in (NOT_READY, UNREACHABLE)
-               for t in taints):
+        zone, _, tainted = self._facts(node)
+        if tainted:
             self._swap_taints(node, [], [(NOT_READY, "NoExecute"), (UNREACHABLE, "NoExecute")])
-        tainter = self.tainters.get(zone_key(node))
+        tainter = self.tainters.get(zone)
         if tainter is not None:
-            tainter.remove(name)
+            tainter.remove(node["metadata"]["name"])
 
     def _mark_for_tainting(self, node: Obj, status: str) -> None:
         tainter = self._tainter(zone_key(node))
@@ -311,17 +360,17 @@ class NodeLifecycleController(Controller):
             while tainter.queue:
                 if not tainter.limiter.try_accept(now):
                     break
-                item = tainter.queue[0]
+                item = tainter.head()
                 if now < item[0]:
                     break
                 node = self.api.try_get(NODE, "", item[1])  # type: ignore[arg-type]
                 cond = ready_condition(node) if node is not None else None
                 if node is None:
-                    tainter.queue.pop(0)
+                    tainter.pop_head()
                     continue
                 if cond is None:
                     item[0] = now + 50 * MILLISECOND
-                    tainter.queue.append(tainter.queue.pop(0))
+                    tainter.queue[item[1]] = tainter.pop_head()  # to the back
                     continue
                 status = cond.get("status")
                 if status == "False":
@@ -329,10 +378,10 @@ class NodeLifecycleController(Controller):
                 elif status == "Unknown":
                     add, opposite = UNREACHABLE, NOT_READY
                 else:
-                    tainter.queue.pop(0)
+                    tainter.pop_head()
                     continue
                 if self._swap_taints(node, [(add, "NoExecute")], [(opposite, "NoExecute")]):
-                    tainter.queue.pop(0)
+                    tainter.pop_head()
                 else:
                     item[0] = now + 1
         self._arm_tainting()
@@ -347,7 +396,6 @@ class NodeLifecycleController(Controller):
 
     def monitor_node_health(self) -> None:
         nodes = self.api.list(NODE)  # type: ignore[arg-type]
-        names = {n["metadata"]["name"] for n in nodes}
         for node in nodes:
             name = node["metadata"]["name"]
             if name not in self.known:
@@ -356,9 +404,13 @@ class NodeLifecycleController(Controller):
                                     f"Node {name} event: Registered Node {name} in Controller")
                 self._tainter(zone_key(node))
                 self._mark_reachable(node)
-        for name in sorted(self.known.keys() - names):
+        # Every listed node is known now: only more known nodes than listed means some are gone.
+        gone = (self.known.keys() - {n["metadata"]["name"] for n in nodes}
+                if len(self.known) > len(nodes) else ())
+        for name in sorted(gone):
             uid = self.known.pop(name)
             self.health.pop(name, None)
+            self._node_facts.pop(name, None)
             ref = {"apiVersion": "v1", "kind": "Node", "metadata": {"name": name, "uid": uid}}
             self.recorder.event(ref, "Normal", "RemovingNode",
                                 f"Node {name} event: Removing Node {name} from Controller")
@@ -367,9 +419,9 @@ class NodeLifecycleController(Controller):
         zone_conditions: dict[str, list[Obj | None]] = {}
         for node in nodes:
             observed, current, node = self._try_update_health(node)
-            labels = node["metadata"].get("labels") or {}
-            if EXCLUDE_DISRUPTION not in labels:
-                zone_conditions.setdefault(zone_key(node), []).append(current)
+            zone, excluded, _ = self._facts(node)
+            if not excluded:
+                zone_conditions.setdefault(zone, []).append(current)
             if current is None:
                 continue
             self._process_taint_eviction(node, observed)
@@ -384,28 +436,35 @@ class NodeLifecycleController(Controller):
         """``tryUpdateNodeHealth``: returns (observed Ready, current Ready, node)."""
         name = node["metadata"]["name"]
         now = self.loop.now
-        current = ready_condition(node)
-        if current is None:
-            observed: Obj = {"type": "Ready", "status": "Unknown",
-                             "lastHeartbeatTime": node["metadata"].get("creationTimestamp"),
-                             "lastTransitionTime": node["metadata"].get("creationTimestamp")}
-            grace = NODE_STARTUP_GRACE_PERIOD
-        else:
-            observed = current
-            grace = NODE_MONITOR_GRACE_PERIOD
         health = self.health.get(name)
-        heartbeat = current.get("lastHeartbeatTime") if current else None
-        if health is None:
-            health = self.health[name] = {"probe": now, "heartbeat": heartbeat, "lease": None}
-        elif heartbeat != health["heartbeat"]:
-            health["heartbeat"] = heartbeat
-            health["probe"] = now
+        if health is None or health.node is not node:
+            current = ready_condition(node)
+            if current is None:
+                observed: Obj = {"type": "Ready", "status": "Unknown",
+                                 "lastHeartbeatTime": node["metadata"].get("creationTimestamp"),
+                                 "lastTransitionTime": node["metadata"].get("creationTimestamp")}
+                grace = NODE_STARTUP_GRACE_PERIOD
+            else:
+                observed = current
+                grace = NODE_MONITOR_GRACE_PERIOD
+            heartbeat = current.get("lastHeartbeatTime") if current else None
+            if health is None:
+                health = self.health[name] = _Health(now, heartbeat)
+            elif heartbeat != health.heartbeat:
+                health.heartbeat = heartbeat
+                health.probe = now
+            health.node, health.observed, health.current = node, observed, current
+            health.grace = grace
+        else:
+            observed, current, grace = health.observed, health.current, health.grace
         lease = self.api.try_get(LEASE, "kube-node-lease", name)  # type: ignore[arg-type]
-        renew = (lease.get("spec") or {}).get("renewTime") if lease is not None else None
-        if renew is not None and (health["lease"] is None or renew > health["lease"]):
-            health["lease"] = renew
-            health["probe"] = now
-        if now <= health["probe"] + grace:
+        if lease is not health.lease_obj:
+            health.lease_obj = lease
+            renew = (lease.get("spec") or {}).get("renewTime") if lease is not None else None
+            if renew is not None and (health.lease is None or renew > health.lease):
+                health.lease = renew
+                health.probe = now
+        if now <= health.probe + grace:
             return observed, current, node
         status = node.get("status") or {}
         conditions = [dict(c) for c in status.get("conditions") or ()]
@@ -509,7 +568,7 @@ class NodeLifecycleController(Controller):
             return
         if all_were_full:
             for health in self.health.values():
-                health["probe"] = now
+                health.probe = now
             for zone in self.zone_states:
                 self._set_limiter(zone, len(zone_conditions.get(zone, ())), new_states[zone])
                 self.zone_states[zone] = new_states[zone]

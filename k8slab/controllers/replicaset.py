@@ -138,13 +138,9 @@ def is_pod_available(pod: Obj, min_ready_seconds: int, now: int) -> bool:
     return since != 0 and since + min_ready_seconds * SECOND < now
 
 
-def _terminal(pod: Obj) -> bool:
-    return (pod.get("status") or {}).get("phase") in ("Succeeded", "Failed")
-
-
 def _pod_state(pod: Obj) -> str:
     """``active`` (counted), ``terminating`` or ``inactive`` (``controller.IsPodActive``)."""
-    if _terminal(pod):
+    if (pod.get("status") or {}).get("phase") in ("Succeeded", "Failed"):
         return "inactive"
     if (pod.get("metadata") or {}).get("deletionTimestamp"):
         return "terminating"
@@ -395,6 +391,18 @@ class _View:
             if self.selector is not None and not self.selector.matches(_labels(pod)):
                 self.mismatched[name] = pod
 
+    def replace(self, name: str, pod: Obj) -> None:
+        """``pod`` replaces the counted pod ``name``, still active, with the same controller and
+        labels: only the ready set may change. (Where the view's pods sit in its dicts does not
+        matter: every use sorts or counts.)"""
+        self.active[name] = pod
+        if is_pod_ready(pod):
+            self.ready[name] = pod
+        else:
+            self.ready.pop(name, None)
+        if name in self.mismatched:
+            self.mismatched[name] = pod
+
     def remove(self, name: str) -> None:
         self.terminating.pop(name, None)
         pod = self.active.pop(name, None)
@@ -463,29 +471,16 @@ class ReplicaSetController(Controller):
         ns = meta.get("namespace", "")
         name = meta["name"]
         ident = (ns, name)
-        if event == MODIFIED and old is not None:
-            view = self._counting(ident, pod, old)
-            if view is not None:
-                # An update of a counted pod that keeps it active, its controller and its
-                # labels (status details, readiness): only the ready set may change. (Where the
-                # view's pods sit in its dicts does not matter: every use sorts or counts.)
-                view.active[name] = pod
-                if is_pod_ready(pod):
-                    view.ready[name] = pod
-                else:
-                    view.ready.pop(name, None)
-                if name in view.mismatched:
-                    view.mismatched[name] = pod
-                return
-            if self._same_counts(ident, pod, old):
-                # Most pod updates (status details) change nothing the counters depend on.
-                view = self._views[self._pod_view[ident]]
-                view.active[name] = pod
-                if name in view.ready:
-                    view.ready[name] = pod
-                if name in view.mismatched:
-                    view.mismatched[name] = pod
-                return
+        # (The commonest update, of a pod the view counts as it is, is handled by _on_pod.)
+        if event == MODIFIED and old is not None and self._same_counts(ident, pod, old):
+            # Most other pod updates (status details) change nothing the counters depend on.
+            view = self._views[self._pod_view[ident]]
+            view.active[name] = pod
+            if name in view.ready:
+                view.ready[name] = pod
+            if name in view.mismatched:
+                view.mismatched[name] = pod
+            return
         prev = self._pod_view.pop(ident, None)
         if prev is not None:
             view = self._views.get(prev)
@@ -584,9 +579,22 @@ class ReplicaSetController(Controller):
         self.queue.add(key)
 
     def _on_pod(self, event: str, pod: Obj, old: Obj | None) -> None:
-        self._observe(pod, old, event)
         meta = pod["metadata"]
         ns = meta.get("namespace", "")
+        if event == MODIFIED and old is not None:
+            name = meta["name"]
+            view = self._counting((ns, name), pod, old)
+            if view is not None:
+                # Most pod updates (the bind, status details, readiness) keep a counted pod
+                # active, its controller and its labels: the view only swaps the object, and of
+                # the handling below only the requeue of its ReplicaSet applies.
+                view.replace(name, pod)
+                if old["metadata"].get("resourceVersion") != meta.get("resourceVersion"):
+                    rs = self._resolve(ns, _controller_ref(pod))
+                    if rs is not None:
+                        self._pod_updated(rs, pod, old)
+                return
+        self._observe(pod, old, event)
         if event == DELETED:
             self._deleted_pod(pod)
             return
@@ -628,17 +636,20 @@ class ReplicaSetController(Controller):
                 self.enqueue(previous)
         if ref is not None:
             rs = self._resolve(ns, ref)
-            if rs is None:
-                return
-            self.enqueue(rs)
-            min_ready = (rs.get("spec") or {}).get("minReadySeconds") or 0
-            if min_ready > 0 and not is_pod_ready(old) and is_pod_ready(pod):
-                # "Add a second to avoid milliseconds skew in AddAfter."
-                self.queue.add_after(self._key(rs), min_ready * SECOND + SECOND)
+            if rs is not None:
+                self._pod_updated(rs, pod, old)
             return
         if labels_changed or ref_changed:
             for rs in self._replica_sets_for_pod(pod):
                 self.enqueue(rs)
+
+    def _pod_updated(self, rs: Obj, pod: Obj, old: Obj) -> None:
+        """``updatePod``'s requeue of the pod's (current) controller."""
+        self.enqueue(rs)
+        min_ready = (rs.get("spec") or {}).get("minReadySeconds") or 0
+        if min_ready > 0 and not is_pod_ready(old) and is_pod_ready(pod):
+            # "Add a second to avoid milliseconds skew in AddAfter."
+            self.queue.add_after(self._key(rs), min_ready * SECOND + SECOND)
 
     # ------------------------------------------------------------------ syncReplicaSet
 

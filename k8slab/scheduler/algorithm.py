@@ -243,8 +243,11 @@ class Algorithm:
                                           plugin=nodeaffinity.NAME)
                 diagnosis.plugins.append(nodeaffinity.NAME)
                 return None, diagnosis
-            wanted = set(pod.required_names)
-            nodes = [ni for ni in order if ni.name in wanted]
+            # The pinned nodes (distinct names) in scan order, looked up by name rather than by
+            # scanning every node for each DaemonSet pod: positions index ``order``.
+            known = self.cache.nodes
+            nodes = sorted((known[name] for name in pod.required_names if name in known),
+                           key=_position)
             diagnosis.absent = Status(UNRESOLVABLE, nodeaffinity.REASON_PREFILTER,
                                       plugin=nodeaffinity.NAME)
             diagnosis.plugins.append(nodeaffinity.NAME)
@@ -394,6 +397,10 @@ class Algorithm:
                 self._totals_cache.clear()
             self._totals_cache[memo_key] = totals
         return totals
+
+
+def _position(ni: NodeInfo) -> int:
+    return ni.pos
 
 
 def _count_in(positions: list[int], start: int, span: int, n: int) -> int:

@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..api.quantity import QuantityError, milli, value
+from ..sim.memo import by_identity
 
 __all__ = [
     "ERROR",
@@ -174,6 +175,11 @@ def parse_tolerations(tolerations: list[Obj] | None) -> tuple[Toleration, ...]:
     return tuple((t.get("key", "") or "", t.get("operator", "") or "", t.get("value", "") or "",
                   t.get("effect", "") or "", t.get("tolerationSeconds"))
                  for t in tolerations or ())
+
+
+# Pods of one template share its (never mutated) tolerations list (admission's default
+# tolerations included): each pending pod's PodInfo parses it once per template.
+_template_tolerations = by_identity(parse_tolerations)
 
 
 def tolerates(toleration: Toleration, taint: Taint) -> bool:
@@ -348,7 +354,7 @@ class PodInfo:
         self.nominated_node = (pod.get("status") or {}).get("nominatedNodeName") or ""
         (self.requests, self.nonzero, self.host_ports, self.images,
          self.num_containers) = spec_facts(spec)
-        self.tolerations = parse_tolerations(spec.get("tolerations"))
+        self.tolerations = _template_tolerations(spec.get("tolerations"))
         self.node_selector: dict[str, str] = spec.get("nodeSelector") or {}
         affinity = spec.get("affinity") or {}
         node_aff = affinity.get("nodeAffinity") or {}

@@ -104,11 +104,15 @@ class Scheduler:
         if before is not None and old is not None and not _node_object_changed(old, node):
             before.node = node
             return
-        snapshot = before.clone() if before is not None else None
-        ni = self.cache.add_node(node) if before is None else self.cache.update_node(node)
-        if snapshot is None:
+        if before is None:
+            ni = self.cache.add_node(node)
             self.queue.move(lambda q: self._hint_node_added(q, ni))
-        elif _node_changed(snapshot, ni):
+            return
+        # The node as it was matters only to the pods waiting in the unschedulable pool (a
+        # move finds nothing to move without them).
+        snapshot = before.clone() if self.queue.unschedulable else None
+        ni = self.cache.update_node(node)
+        if snapshot is not None and _node_changed(snapshot, ni):
             self.queue.move(lambda q: self._hint_node_updated(q, snapshot, ni))
 
     def _on_pod(self, event: str, pod: Obj, old: Obj | None) -> None:

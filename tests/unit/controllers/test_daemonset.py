@@ -179,3 +179,41 @@ def test_node_changes_sync_the_daemonset_only_when_its_verdict_flips() -> None:
     assert synced == []
     write(labels(role="edge"))
     assert synced and set(synced) == {"kube-system/agent"}
+
+
+def test_pods_share_one_defaulted_spec_that_equals_defaulting_each_copy() -> None:
+    # _new_pod builds the defaulted spec once per template and gives each pod its own node
+    # affinity: each pod must equal (key order included) the deep copy defaulted per pod.
+    import copy
+    import json
+
+    from k8slab.api.registry import strategy_for
+    from k8slab.controllers.daemonset import _node_affinity, daemon_tolerations
+
+    c = world()
+    affinity = {"nodeAffinity": {"preferredDuringSchedulingIgnoredDuringExecution": [
+        {"weight": 1, "preference": {"matchExpressions": [
+            {"key": "role", "operator": "In", "values": ["edge"]}]}}]}}
+    plain = daemonset()
+    rich = daemonset(tolerations=[{"key": "dedicated", "operator": "Exists"}],
+                     affinity=affinity,
+                     volumes=[{"name": "scratch"}, {"name": "cfg", "configMap": {"name": "cm"}}],
+                     initContainers=[{"name": "init", "image": "busybox",
+                                      "resources": {"limits": {"cpu": "100m"}}}])
+    rich["metadata"]["name"] = "rich"
+    for obj in (plain, rich):
+        c.api.create(obj, source="kubectl")
+    c.loop.advance(SECOND)
+    controller = c.controller_manager.controllers["daemonset"]
+    for name in ("agent", "rich"):
+        ds = c.api.get(DS, "kube-system", name)
+        built = [controller._new_pod(ds, node, "h", "1") for node in ("w1", "w2", "w1")]
+        for pod, node in zip(built, ("w1", "w2", "w1"), strict=True):
+            spec = copy.deepcopy(ds["spec"]["template"]["spec"])
+            spec["tolerations"] = daemon_tolerations(spec)
+            spec["affinity"] = _node_affinity(spec.get("affinity"), node)
+            expected = {**pod, "spec": spec}
+            strategy_for("", "Pod").default(expected)
+            assert json.dumps(pod) == json.dumps(expected)
+        assert built[0]["spec"]["affinity"] is not built[2]["spec"]["affinity"]
+        assert built[0]["spec"]["containers"] is built[1]["spec"]["containers"]

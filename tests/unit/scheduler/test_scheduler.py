@@ -141,6 +141,33 @@ def test_pinned_pod_reports_prefilter_nodes() -> None:
         "for scheduling.")
 
 
+def test_pinned_pod_scans_its_nodes_in_node_tree_order() -> None:
+    """The pinned nodes are looked up by name; the filter still visits them in scan order."""
+    c = nw.make_bare()
+    nw.add_nodes(c, *[nw.node_obj(f"n{i}", labels={"topology.kubernetes.io/zone": f"z{i // 3}"})
+                      for i in range(7)])
+    algorithm = c.scheduler.algorithm
+    seen: list[list[str]] = []
+    original = algorithm._slow
+
+    def slow(pod: Any, ctx: Any, order: Any, nodes: Any, diagnosis: Any) -> Any:
+        seen.append([ni.name for ni in nodes])
+        assert [ni.name for ni in nodes] == [ni.name for ni in order
+                                             if ni.name in pod.required_names]
+        return original(pod, ctx, order, nodes, diagnosis)
+
+    algorithm._slow = slow
+    terms = [{"matchFields": [{"key": "metadata.name", "operator": "In", "values": [name]}]}
+             for name in ("n5", "n1", "gone", "n3")]
+    pin = {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {
+        "nodeSelectorTerms": terms}}}
+    nw.create_pod(c, nw.pod_obj("pinned", affinity=pin))
+    c.loop.advance(SECOND)
+    # node-tree order interleaves the zones (z0: n0-n2, z1: n3-n5, z2: n6): n0 n3 n6 n1 n4 n2 n5
+    assert seen == [["n3", "n1", "n5"]]
+    assert nw.node_of(c, "pinned") in ("n1", "n3", "n5")
+
+
 def test_preemption_evicts_lower_priority_and_nominates() -> None:
     c = nw.make_bare()
     nw.add_nodes(c, nw.node_obj("a", cpu="2"))
