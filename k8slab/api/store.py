@@ -103,10 +103,13 @@ class Watch:
     """One watcher's subscription: a filter, a buffer and a delivery latency.
 
     Events are buffered and delivered in a single loop callback ``latency`` ns after the first
-    one arrived, in order — like a watch stream that a component reads in batches.
+    one arrived, in order — like a watch stream that a component reads in batches. A watch
+    without a field filter reads the events from its :class:`_Fanout`'s log instead of a
+    buffer of its own.
     """
 
-    __slots__ = ("_buffer", "_scheduled", "active", "handler", "kind", "latency", "loop", "name")
+    __slots__ = ("_buffer", "_cursor", "_fanout", "_scheduled", "active", "handler", "kind",
+                 "latency", "loop", "name")
 
     def __init__(
         self,
@@ -124,6 +127,9 @@ class Watch:
         self.active = True
         self._buffer: list[tuple[str, Obj, Obj | None]] = []
         self._scheduled = False
+        self._fanout: _Fanout | None = None
+        # (in a fan-out) the log position of the first event this watch has not taken
+        self._cursor = 0
 
     def push(self, event: str, obj: Obj, old: Obj | None) -> None:
         if not self.active:
@@ -145,6 +151,86 @@ class Watch:
     def stop(self) -> None:
         self.active = False
         self._buffer = []
+        if self._fanout is not None:
+            self._fanout.remove(self)
+            self._fanout = None
+
+
+class _Fanout:
+    """The watches of one kind without a field filter that share a latency.
+
+    They all receive every event of the kind, so the events are kept once, in a log that each
+    watch reads from its own position; a pod write that finds all of its dozen watchers
+    already woken (the common case: writes come in bursts) costs one append. Delivery is as if
+    each watch kept its own buffer: a watch not yet woken is woken by the write, the watches
+    one write wakes form a batch flushed in one loop step, in the order they were registered
+    (:meth:`deliver`), and a flush delivers what arrived before it started — what its own
+    handler writes wakes the watch again. When every watch has taken every event, the log is
+    dropped.
+    """
+
+    __slots__ = ("base", "idle", "latency", "log", "loop", "watches")
+
+    def __init__(self, loop: Loop, latency: int) -> None:
+        self.loop = loop
+        self.latency = latency
+        self.watches: list[Watch] = []
+        self.log: list[tuple[str, Obj, Obj | None]] = []
+        # the log position of log[0]
+        self.base = 0
+        # how many watches are not woken (each has taken every event in the log)
+        self.idle = 0
+
+    def add(self, w: Watch) -> None:
+        w._fanout = self
+        w._cursor = self.base + len(self.log)
+        self.watches.append(w)
+        self.idle += 1
+
+    def remove(self, w: Watch) -> None:
+        self.watches.remove(w)
+        if not w._scheduled:
+            self.idle -= 1
+
+    def wake(self) -> None:
+        """Wake the idle watches for the event just logged: one batch, one loop callback."""
+        batch = [w for w in self.watches if not w._scheduled]
+        for w in batch:
+            w._scheduled = True
+        self.idle = 0
+        self.loop.call_later(self.latency, self.deliver, batch)
+
+    def deliver(self, batch: list[Watch]) -> None:
+        """Flush the watches one write woke together, in order.
+
+        Each would have flushed in its own loop callback, all due at the same instant with
+        consecutive sequence numbers, so nothing else could run between them: one step does
+        the same (a write a handler makes still reaches the watches not yet flushed). Between
+        them a ``run_while`` could stop, so the loop is asked; the rest then waits on the loop,
+        first in line.
+        """
+        loop = self.loop
+        last = len(batch) - 1
+        for i, w in enumerate(batch):
+            w._scheduled = False
+            if w.active:
+                log = self.log
+                start = w._cursor - self.base
+                end = len(log)
+                w._cursor = self.base + end
+                self.idle += 1
+                if self.idle == len(self.watches):
+                    # Everyone has everything: a new log (``log`` is still read below).
+                    self.base += end
+                    self.log = []
+                handler = w.handler
+                for event, obj, old in log[start:end]:
+                    if not w.active:
+                        break
+                    handler(event, obj, old)
+            if i < last and loop.pausing():
+                loop.call_first(self.deliver, batch[i + 1:])
+                return
 
 
 def _meta(obj: Obj) -> Obj:
@@ -161,7 +247,8 @@ class APIServer:
         self.revision = 0
         # kind → namespace → name → object
         self._data: dict[Kind, dict[str, dict[str, Obj]]] = {}
-        self._watches: dict[Kind, list[Watch]] = {}
+        # kind → its watches without a field filter, by latency (see _Fanout)
+        self._fanouts: dict[Kind, list[_Fanout]] = {}
         # field-indexed watches: (kind, field) → value → watches (the kubelet's nodeName watch)
         self._field_watches: dict[Kind, dict[str, dict[str, list[Watch]]]] = {}
         # secondary indexes: kind → index name → (key fn, value → {(ns, name): obj})
@@ -337,7 +424,14 @@ class APIServer:
         """
         w = Watch(self.loop, kind, handler, latency, name)
         if field is None:
-            self._watches.setdefault(kind, []).append(w)
+            fanouts = self._fanouts.setdefault(kind, [])
+            for fanout in fanouts:
+                if fanout.latency == latency:
+                    break
+            else:
+                fanout = _Fanout(self.loop, latency)
+                fanouts.append(fanout)
+            fanout.add(w)
         else:
             path, value = field
             self._field_watches.setdefault(kind, {}).setdefault(path, {}).setdefault(
@@ -346,24 +440,13 @@ class APIServer:
         return w
 
     def _notify(self, kind: Kind, event: str, obj: Obj, old: Obj | None) -> None:
-        watches = self._watches.get(kind)
-        if watches:
+        fanouts = self._fanouts.get(kind)
+        if fanouts:
             item = (event, obj, old)
-            batches: dict[int, list[Watch]] | None = None
-            for w in watches:
-                # Watch.push inlined: a pod write reaches a dozen watchers.
-                if w.active:
-                    w._buffer.append(item)
-                    if not w._scheduled:
-                        w._scheduled = True
-                        if batches is None:
-                            batches = {}
-                        batch = batches.get(w.latency)
-                        if batch is None:
-                            batches[w.latency] = batch = [w]
-                            self.loop.call_later(w.latency, self._deliver, batch)
-                        else:
-                            batch.append(w)
+            for fanout in fanouts:
+                fanout.log.append(item)
+                if fanout.idle:
+                    fanout.wake()
         by_field = self._field_watches.get(kind)
         if not by_field:
             return
@@ -393,23 +476,6 @@ class APIServer:
             if new_v:
                 for w in table.get(new_v, ()):
                     w.push(ADDED, obj, None)
-
-    def _deliver(self, batch: list[Watch]) -> None:
-        """Flush the watches one write woke together with the same latency, in order.
-
-        Each would have flushed in its own loop callback, all due at the same instant with
-        consecutive sequence numbers, so nothing else could run between them: one step does
-        the same (a write a handler makes still reaches the watches not yet flushed). Between
-        them a ``run_while`` could stop, so the loop is asked; the rest then waits on the loop,
-        first in line.
-        """
-        loop = self.loop
-        last = len(batch) - 1
-        for i, w in enumerate(batch):
-            w._flush()
-            if i < last and loop.pausing():
-                loop.call_first(self._deliver, batch[i + 1:])
-                return
 
     # ---------------------------------------------------------------- writes
 
@@ -498,7 +564,10 @@ class APIServer:
             raise errors.invalid(kind.kind, kind.group, name, errs)
         for plugin in validating:
             plugin(obj, "CREATE", None)
-        if self.try_get(kind, ns, name) is not None:
+        # try_get, without its call and its deprecation warning (given above)
+        by_ns = self._data.get(kind)
+        objs = by_ns.get(ns) if by_ns is not None else None
+        if objs is not None and name in objs:
             raise errors.already_exists(kind.resource, name)
         if dry_run:
             return obj
@@ -507,7 +576,9 @@ class APIServer:
         meta["creationTimestamp"] = rfc3339(self.loop.now)
         if strategy.generation:
             meta["generation"] = 1
-        self._data.setdefault(kind, {}).setdefault(ns, {})[name] = obj
+        if objs is None:
+            objs = self._data.setdefault(kind, {}).setdefault(ns, {})
+        objs[name] = obj
         self._reindex(kind, obj, None)
         self._record(source, "create", kind, obj)
         self._notify(kind, ADDED, obj, None)
@@ -540,10 +611,15 @@ class APIServer:
             obj = copy.deepcopy(obj)
             self.decode(obj)
         kind, strategy, mutating, validating, _, _, _ = self._plan(obj, "UPDATE")
+        if self.warning_sink is not None:
+            self._warn(kind)
         meta_in = _meta(obj)
         ns = (meta_in.get("namespace") or "default") if kind.namespaced else ""
         name = meta_in.get("name", "")
-        old = self.try_get(kind, ns, name)
+        # try_get, without its call and its deprecation warning (given above)
+        by_ns = self._data.get(kind)
+        objs = by_ns.get(ns) if by_ns is not None else None
+        old = objs.get(name) if objs is not None else None
         if old is None:
             raise errors.not_found(kind.resource, name)
         old_meta = old["metadata"]
