@@ -128,8 +128,28 @@ def _remember_valid(check: _CheckFn) -> _CheckFn:
     return remembered
 
 
-@_remember_valid
+# Fast acceptance of the DNS names: one match of the whole string, no capture groups. A name
+# it accepts is ASCII (so its length in characters is its length in bytes) and is accepted by
+# the checks below, which give every other name its answer and messages. They match with "$",
+# which also accepts a name followed by a single "\n": fullmatch does not, so such a name
+# takes the full check and keeps that answer.
+_DNS1123_LABEL_EXACT = re.compile("[a-z0-9](?:[-a-z0-9]*[a-z0-9])?")
+_DNS1123_SUBDOMAIN_EXACT = re.compile(
+    r"[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*")
+
+
 def is_dns1123_label(value: str) -> list[str]:
+    """``IsDNS1123Label``.
+
+    Valid names are accepted by one regex match: most are new (a pod's token volume, an
+    Event's name), so remembering them would not pay.
+    """
+    if type(value) is str and len(value) <= 63 and _DNS1123_LABEL_EXACT.fullmatch(value):
+        return []
+    return _dns1123_label_errors(value)
+
+
+def _dns1123_label_errors(value: str) -> list[str]:
     errs = []
     if len(value.encode()) > 63:
         errs.append(_max_len(63))
@@ -145,8 +165,14 @@ def is_dns1123_label(value: str) -> list[str]:
     return errs
 
 
-@_remember_valid
-def _is_dns1123_subdomain(value: str) -> list[str]:
+def is_dns1123_subdomain(value: str) -> list[str]:
+    """``IsDNS1123Subdomain`` (valid names as in :func:`is_dns1123_label`)."""
+    if type(value) is str and len(value) <= 253 and _DNS1123_SUBDOMAIN_EXACT.fullmatch(value):
+        return []
+    return _dns1123_subdomain_errors(value)
+
+
+def _dns1123_subdomain_errors(value: str) -> list[str]:
     errs = []
     if len(value.encode()) > 253:
         errs.append(_max_len(253))
@@ -156,28 +182,6 @@ def _is_dns1123_subdomain(value: str) -> list[str]:
             "'-' or '.', and must start and end with an alphanumeric character",
             DNS1123_SUBDOMAIN_FMT, "example.com"))
     return errs
-
-
-_VALID_SUBDOMAINS: set[str] = _is_dns1123_subdomain.valid  # type: ignore[attr-defined]
-_DNS1123_LABEL_EXACT = re.compile(DNS1123_LABEL_FMT)
-
-
-def is_dns1123_subdomain(value: str) -> list[str]:
-    """``IsDNS1123Subdomain``.
-
-    A name made of a subdomain already found valid, a dot and one more label — an Event's
-    ``<object>.<hex time>`` — is valid exactly when that label is one and the whole fits in
-    253 bytes. Such one-off names are checked that way and not remembered, so they cannot
-    crowd the names that recur out of the memo.
-    """
-    if type(value) is str and value not in _VALID_SUBDOMAINS:
-        parent, dot, last = value.rpartition(".")
-        # A remembered parent never ends in "\n" in practice, but the regex's "$" would
-        # accept one there (and only there): such a parent gets no shortcut.
-        if (dot and parent in _VALID_SUBDOMAINS and len(value) <= 253
-                and not parent.endswith("\n") and _DNS1123_LABEL_EXACT.fullmatch(last)):
-            return []
-    return _is_dns1123_subdomain(value)
 
 
 @_remember_valid
