@@ -152,29 +152,25 @@ def _memo(fn: Any, obj: Any, path: str, *args: Any) -> Errs:
 
 
 # Pods of one template get new container and volume dicts (the token volume's name, and so the
-# mounts naming it, differ per pod) whose other values are the template's own, shared
-# sub-trees. A container or volume found valid stays valid for the same values: keys hold
-# scalars by type and value and sub-trees by id, pinned here so those ids are not reused while
-# the key is remembered.
-_VALID_SHALLOW: dict[tuple[Any, ...], list[Any]] = {}
-_SCALARS = (str, int, float, bool, type(None))
+# mounts naming it, differ per pod) whose other values are the template's own objects. A
+# container or volume found valid stays valid for the very same values: keys hold every value
+# (scalars included) by id, and the values are pinned here so those ids are not reused while
+# the key is remembered. Taking the ids in C (no loop over the fields in Python) keeps the key
+# much cheaper than the checks it saves; an equal value that is another object only misses.
+_VALID_SHALLOW: dict[tuple[Any, ...], tuple[Any, ...]] = {}
 
 
-def _shallow_key(obj: Obj, skip: str, *context: Any) -> tuple[tuple[Any, ...], list[Any]]:
-    key: list[Any] = list(context)
-    pins: list[Any] = []
-    for k, value in obj.items():
-        if k == skip:
-            continue
-        if type(value) in _SCALARS:
-            key += (k, type(value), value)
-        else:
-            key += (k, None, id(value))
-            pins.append(value)
-    return tuple(key), pins
+def _shallow_key(obj: Obj, skip: tuple[str, ...],
+                 *context: Any) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+    """The key of ``obj`` without the fields in ``skip`` in ``context``, and its pins."""
+    rest = dict(obj)
+    for field in skip:
+        rest.pop(field, None)
+    values = tuple(rest.values())
+    return (context, tuple(rest), tuple(map(id, values))), values
 
 
-def _remember_shallow(key: tuple[Any, ...], pins: list[Any]) -> None:
+def _remember_shallow(key: tuple[Any, ...], pins: tuple[Any, ...]) -> None:
     if len(_VALID_SHALLOW) > 8192:
         _VALID_SHALLOW.clear()
     _VALID_SHALLOW[key] = pins
@@ -531,10 +527,13 @@ def validate_volumes(volumes: Any, path: str) -> tuple[dict[str, Obj], Errs]:
         vol = _d(vol)
         p = f"{path}[{i}]"
         name = str(vol.get("name", ""))
-        key, pins = _shallow_key(vol, "name", "volume", p)
-        el = [] if key in _VALID_SHALLOW else _validate_volume_source(vol, p, name)
-        if not el:
-            _remember_shallow(key, pins)
+        key, pins = _shallow_key(vol, ("name",), "volume", p)
+        if key in _VALID_SHALLOW:
+            el: Errs = []
+        else:
+            el = _validate_volume_source(vol, p, name)
+            if not el:
+                _remember_shallow(key, pins)
         if not name:
             el.append(required(f"{p}.name"))
         else:
@@ -916,7 +915,7 @@ def _validate_seccomp(profile: Any, path: str) -> Errs:
 
 def _validate_container_common(ctr: Obj, volumes: dict[str, Obj], path: str,
                                restart_policy: str) -> Errs:
-    key, pins = _shallow_key(ctr, "volumeMounts", "container", path, restart_policy)
+    key, pins = _shallow_key(ctr, ("volumeMounts",), "container", path, restart_policy)
     if key in _VALID_SHALLOW:
         # Everything but the mounts (checked against this pod's volumes) is known to pass.
         return _validate_volume_mounts(ctr.get("volumeMounts"), volumes, ctr,
@@ -1341,6 +1340,25 @@ def validate_pod_spec(
                     errs.append(invalid_value(f"{path}.containers[{i}].ports[{j}].hostPort", hp,
                                               "must match `containerPort` when `hostNetwork` is "
                                               "true"))
+    # The other fields are the template's own objects in every pod of a template: they are
+    # checked once per set of values (see _shallow_key).
+    key, pins = _shallow_key(spec, _POD_SPEC_PER_POD, "pod spec", path)
+    if key not in _VALID_SHALLOW:
+        found = _validate_pod_spec_fields(spec, path, restart)
+        if found:
+            errs.extend(found)
+        else:
+            _remember_shallow(key, pins)
+    return errs
+
+
+# What differs between pods of one template: the token volume and the mounts naming it.
+_POD_SPEC_PER_POD = ("volumes", "containers", "initContainers")
+
+
+def _validate_pod_spec_fields(spec: Obj, path: str, restart: str) -> Errs:
+    """The rest of ``ValidatePodSpec``: what does not read the volumes and containers."""
+    errs: Errs = []
     if not restart:
         errs.append(required(f"{path}.restartPolicy"))
     elif restart not in _RESTART_POLICIES:
