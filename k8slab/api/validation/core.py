@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import ipaddress
+import itertools
 import re
 from typing import Any
 
@@ -1611,6 +1612,7 @@ _SYSTEM_CONDITIONS = ("PodScheduled", "Ready", "Initialized")
 # same few on every status update of every pod. Only successes are kept, so error messages are
 # always computed afresh.
 _ACCEPTED_CONDITION_TYPES: set[str] = set(_SYSTEM_CONDITIONS)
+_TYPE_KEY = itertools.repeat("type")  # map(dict.get, conditions, _TYPE_KEY): their types
 _OCTET = "(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
 # A dotted quad of decimal octets without leading zeros is an address ``IsValidIP`` accepts
 # (each pod IP is new, and parsing it with ipaddress costs more than the rest of the update);
@@ -1620,14 +1622,9 @@ _PLAIN_IPV4 = re.compile(rf"(?:{_OCTET}\.){{3}}{_OCTET}")
 _ACCEPTED_POD_IPS: set[str] = set()
 
 
-def validate_pod_status_update(new: dict[str, Any], old: dict[str, Any]) -> list[FieldError]:
-    """``ValidatePodStatusUpdate``."""
-    # Every pod write (create, update, status) validates the metadata maps: see
-    # validate_object_meta_update.
-    errs = validate_object_meta_update(_d(new.get("metadata")), _d(old.get("metadata")),
-                                       old_validated=True)
-    status, ostatus = _d(new.get("status")), _d(old.get("status"))
-    for i, cond in enumerate(_l(status.get("conditions"))):
+def _validate_condition_types(conditions: list[Any]) -> Errs:
+    errs: Errs = []
+    for i, cond in enumerate(conditions):
         ctype = cond.get("type", "") if isinstance(cond, dict) else ""
         if type(ctype) is str and ctype in _ACCEPTED_CONDITION_TYPES:
             continue
@@ -1642,7 +1639,27 @@ def validate_pod_status_update(new: dict[str, Any], old: dict[str, Any]) -> list
                 _ACCEPTED_CONDITION_TYPES.clear()
                 _ACCEPTED_CONDITION_TYPES.update(_SYSTEM_CONDITIONS)
             _ACCEPTED_CONDITION_TYPES.add(ctype)
-    if _d(new.get("spec")).get("nodeName") != _d(old.get("spec")).get("nodeName"):
+    return errs
+
+
+def validate_pod_status_update(new: dict[str, Any], old: dict[str, Any]) -> list[FieldError]:
+    """``ValidatePodStatusUpdate``."""
+    # Every pod write (create, update, status) validates the metadata maps: see
+    # validate_object_meta_update.
+    errs = validate_object_meta_update(_d(new.get("metadata")), _d(old.get("metadata")),
+                                       old_validated=True)
+    status, ostatus = _d(new.get("status")), _d(old.get("status"))
+    conditions = _l(status.get("conditions"))
+    try:
+        # The common case in one pass in C: every condition is a dict of a type already
+        # accepted. A condition that is not a dict, or an unhashable type, raises TypeError.
+        known = _ACCEPTED_CONDITION_TYPES.issuperset(map(dict.get, conditions, _TYPE_KEY))
+    except TypeError:
+        known = False
+    if not known:
+        errs.extend(_validate_condition_types(conditions))
+    nspec, ospec = _d(new.get("spec")), _d(old.get("spec"))
+    if nspec.get("nodeName") != ospec.get("nodeName"):
         errs.append(forbidden_field("status.nodeName", "may not be changed directly"))
     nominated = status.get("nominatedNodeName")
     if nominated and nominated != ostatus.get("nominatedNodeName"):
@@ -1651,7 +1668,7 @@ def validate_pod_status_update(new: dict[str, Any], old: dict[str, Any]) -> list
     if ostatus.get("qosClass") and status.get("qosClass") != ostatus.get("qosClass"):
         errs.append(invalid_value("status.qosClass", status.get("qosClass", ""),
                                   FIELD_IMMUTABLE_ERROR_MSG))
-    restart = _d(old.get("spec")).get("restartPolicy", "Always")
+    restart = ospec.get("restartPolicy", "Always")
     if restart != "Always":
         news = {_d(s).get("name"): _d(s) for s in _l(status.get("containerStatuses"))}
         for i, ost in enumerate(_l(ostatus.get("containerStatuses"))):

@@ -103,3 +103,29 @@ def test_containers_and_volumes_known_valid_still_check_their_per_pod_parts() ->
     vol = {**spec["volumes"][0], "name": "Bad"}  # type: ignore[index]
     errs = core.validate_pod_spec({**spec, "volumes": [vol]}, "spec")
     assert [e.field for e in errs][:1] == ["spec.volumes[0].name"]
+
+
+def _pod_with_conditions(conditions: object) -> dict[str, object]:
+    return {"metadata": {"name": "p", "namespace": "default", "uid": "u"},
+            "spec": {"nodeName": "n"}, "status": {"conditions": conditions}}
+
+
+def test_condition_types_known_valid_skip_only_the_exact_common_case() -> None:
+    old = _pod_with_conditions([{"type": "Ready", "status": "True"}])
+
+    def errors(conditions: object) -> list[tuple[str, str]]:
+        return [(e.field, e.detail) for e in core.validate_pod_status_update(
+            _pod_with_conditions(conditions), old)]
+
+    def full(conditions: list[object]) -> list[tuple[str, str]]:
+        return [(e.field, e.detail) for e in core._validate_condition_types(conditions)]
+
+    assert errors([{"type": "Ready"}, {"type": "example.com/Custom"}]) == []
+    assert errors([{"type": "example.com/Custom"}]) == []  # now accepted
+    # Not dicts, unhashable, missing or odd types and new invalid types all get their errors.
+    for bad in ([{"type": "Ready"}, "Ready"], [{"type": ["Ready"]}],
+                [{"status": "True"}, {"type": "Ready"}], [{"type": "Ready"}, {"type": "bad!"}],
+                [None]):
+        assert errors(bad) == full(bad) != [], bad
+    for odd in ([{"type": True}], [{"type": None}]):  # "True" and "None" are valid types
+        assert errors(odd) == full(odd), odd
