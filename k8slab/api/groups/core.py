@@ -53,7 +53,12 @@ def _positive(value: Any) -> Fraction | None:
 
 def pod_qos_class(pod: Obj) -> str:
     """``qos.ComputePodQOS``: BestEffort, Guaranteed or Burstable from cpu/memory."""
-    spec = pod.get("spec") or {}
+    return _spec_qos_class(pod.get("spec") or {})
+
+
+# The pods of one ReplicaSet reach PrepareForCreate with its one (never mutated) spec.
+@by_identity
+def _spec_qos_class(spec: Obj) -> str:
     requests: dict[str, Fraction] = {}
     limits: dict[str, Fraction] = {}
     guaranteed = True

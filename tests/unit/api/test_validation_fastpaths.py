@@ -129,3 +129,17 @@ def test_condition_types_known_valid_skip_only_the_exact_common_case() -> None:
         assert errors(bad) == full(bad) != [], bad
     for odd in ([{"type": True}], [{"type": None}]):  # "True" and "None" are valid types
         assert errors(odd) == full(odd), odd
+
+
+def test_pod_qos_class_is_computed_per_spec_object() -> None:
+    from k8slab.api.groups.core import pod_qos_class
+
+    best = {"containers": [{"name": "c"}]}
+    both = {"cpu": "1", "memory": "1Gi"}
+    guaranteed = [{"name": "c", "resources": {"limits": both, "requests": both}}]
+    assert pod_qos_class({"spec": best}) == pod_qos_class({"spec": best}) == "BestEffort"
+    # Another spec object, even one sharing parts with a remembered one, gets its own answer.
+    assert pod_qos_class({"spec": {**best, "containers": guaranteed}}) == "Guaranteed"
+    assert pod_qos_class({"spec": {**best, "initContainers": [
+        {"name": "i", "resources": {"requests": {"cpu": "1"}}}]}}) == "Burstable"
+    assert pod_qos_class({}) == "BestEffort"
