@@ -545,7 +545,7 @@ def validate_object_meta(
         if not ns:
             errs.append(required(f"{path}.namespace"))
         else:
-            for msg in name_is_dns_label(ns):
+            for msg in is_dns1123_label(ns):
                 errs.append(invalid_value(f"{path}.namespace", ns, msg))
     elif ns:
         errs.append(forbidden_field(f"{path}.namespace", "not allowed on this type"))
@@ -570,21 +570,37 @@ _ALWAYS_VALIDATED = frozenset(("labels", "annotations", "ownerReferences"))
 
 
 # Their keys: an Event's metadata (name, namespace and what the apiserver sets) has none.
-_META_MAP_KEYS = frozenset(key for key, _ in _META_MAPS)
+_META_MAP_NAMES = tuple(key for key, _ in _META_MAPS)
+_META_MAP_KEYS = frozenset(_META_MAP_NAMES)
+
+# The four values (by id, pinned) of metadata whose maps all were checked and passed at a path
+# (not taken on trust from the stored object): the pods of one ReplicaSet carry its one labels
+# map and owner references list.
+_VALID_MAP_SETS: dict[tuple[Any, ...], tuple[Any, ...]] = {}
 
 
 def _meta_maps(meta: dict[str, Any], path: str, errs: list[FieldError],
                old: dict[str, Any] | None = None) -> None:
     if _META_MAP_KEYS.isdisjoint(meta):
         return
-    for key, check in _META_MAPS:
-        value = meta.get(key)
+    values = tuple(map(meta.get, _META_MAP_NAMES))
+    key = (path, *map(id, values))
+    if key in _VALID_MAP_SETS:
+        return
+    passed = True  # every map checked here and found valid
+    for (name, check), value in zip(_META_MAPS, values, strict=True):
         if value:
-            if old is not None and key in _ALWAYS_VALIDATED and value is old.get(key):
+            if old is not None and name in _ALWAYS_VALIDATED and value is old.get(name):
+                passed = False  # taken on trust from the stored object: not remembered
                 continue
-            found = _memo(check, value, f"{path}.{key}")
+            found = _memo(check, value, f"{path}.{name}")
             if found:
                 errs.extend(found)
+                passed = False
+    if passed:
+        if len(_VALID_MAP_SETS) > 8192:
+            _VALID_MAP_SETS.clear()
+        _VALID_MAP_SETS[key] = values
 
 
 def validate_object_meta_update(

@@ -143,3 +143,28 @@ def test_pod_qos_class_is_computed_per_spec_object() -> None:
     assert pod_qos_class({"spec": {**best, "initContainers": [
         {"name": "i", "resources": {"requests": {"cpu": "1"}}}]}}) == "Burstable"
     assert pod_qos_class({}) == "BestEffort"
+
+
+def test_metadata_maps_known_valid_only_for_the_very_same_four_values() -> None:
+    from k8slab.api.validation.meta import validate_object_meta, validate_object_meta_update
+
+    labels = {"app": "web"}
+    refs = [{"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "rs", "uid": "u",
+             "controller": True}]
+    meta = {"name": "a", "namespace": "default", "labels": labels, "ownerReferences": refs}
+    assert validate_object_meta(meta, namespaced=True) == []
+    assert validate_object_meta({**meta, "name": "b"}, namespaced=True) == []
+    # The same labels and references with one other map that is invalid: it is checked.
+    bad = {**meta, "annotations": {"bad key!": "v"}}
+    assert [e.field for e in validate_object_meta(bad, namespaced=True)] == [
+        "metadata.annotations"]
+    bad_fin = {**meta, "finalizers": ["orphan", "foregroundDeletion"]}
+    assert [e.field for e in validate_object_meta(bad_fin, namespaced=True)] == [
+        "metadata.finalizers"]
+    # Maps taken on trust from the stored object are not remembered as checked.
+    bad_labels = {"bad key!": "v"}
+    old = {"name": "p", "namespace": "default", "uid": "u", "labels": bad_labels,
+           "generation": 1}
+    assert validate_object_meta_update({**old, "generation": 2}, old, old_validated=True) == []
+    assert [e.field for e in validate_object_meta({**old, "name": "q"}, namespaced=True)] == [
+        "metadata.labels"]
