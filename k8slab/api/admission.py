@@ -193,6 +193,8 @@ class _Plugins:
 
     def _limit_ranges(self, namespace: str) -> list[Obj]:
         assert LIMIT_RANGE is not None
+        if not self.api.has_objects(LIMIT_RANGE, namespace):
+            return []  # the common case, decided without listing and sorting
         return sorted(self.api.iter_kind(LIMIT_RANGE, namespace),
                       key=lambda lr: _meta(lr).get("name", ""))
 
@@ -384,9 +386,11 @@ class _Plugins:
         if PRIORITY_CLASS is None:
             return None
         best: Obj | None = None
-        for pc in sorted(self.api.iter_kind(PRIORITY_CLASS), key=lambda p: _meta(p)["name"]):
-            if pc.get("globalDefault") and (best is None or pc.get("value", 0) <
-                                            best.get("value", 0)):
+        # Only globalDefault classes compete (usually none: the system classes are not), so
+        # they are picked out before sorting.
+        defaults = [pc for pc in self.api.iter_kind(PRIORITY_CLASS) if pc.get("globalDefault")]
+        for pc in sorted(defaults, key=lambda p: _meta(p)["name"]):
+            if best is None or pc.get("value", 0) < best.get("value", 0):
                 best = pc
         return best
 
