@@ -549,6 +549,8 @@ def validate_object_meta(
                 errs.append(invalid_value(f"{path}.namespace", ns, msg))
     elif ns:
         errs.append(forbidden_field(f"{path}.namespace", "not allowed on this type"))
+    if _GENERATION_AND_MAP_KEYS.isdisjoint(meta):
+        return errs  # nothing more to check (an Event's metadata)
     generation = meta.get("generation")
     if generation:
         errs.extend(validate_nonnegative(generation, f"{path}.generation"))
@@ -572,6 +574,7 @@ _ALWAYS_VALIDATED = frozenset(("labels", "annotations", "ownerReferences"))
 # Their keys: an Event's metadata (name, namespace and what the apiserver sets) has none.
 _META_MAP_NAMES = tuple(key for key, _ in _META_MAPS)
 _META_MAP_KEYS = frozenset(_META_MAP_NAMES)
+_GENERATION_AND_MAP_KEYS = _META_MAP_KEYS | {"generation"}
 
 # The four values (by id, pinned) of metadata whose maps all were checked and passed at a path
 # (not taken on trust from the stored object): the pods of one ReplicaSet carry its one labels
