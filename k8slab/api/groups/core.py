@@ -125,10 +125,6 @@ def _pod_prepare_update(new: Obj, old: Obj) -> None:
         new["spec"] = {**spec, "serviceAccount": spec["serviceAccountName"]}
 
 
-def _validate_pod_status_update(new: Obj, old: Obj) -> list[FieldError]:
-    return v.validate_pod_status_update(new, old)
-
-
 # ============================================================================ services
 
 def _externally_accessible(spec: Obj) -> bool:
@@ -392,7 +388,7 @@ def _keep(obj: Obj) -> Any:
 
 register("", "Pod", Strategy(
     default=_default_pod, validate=v.validate_pod, validate_update=v.validate_pod_update,
-    validate_status_update=_validate_pod_status_update, generation=True,
+    validate_status_update=v.validate_pod_status_update, generation=True,
     initial_status=_pod_initial_status, prepare_create=_pod_prepare_create,
     prepare_update=_pod_prepare_update))
 register("", "Service", Strategy(
@@ -460,10 +456,6 @@ register("events.k8s.io", "Event", Strategy(
 
 # ============================================================================ trace digests
 
-def _owner_text(refs: list[Obj] | None) -> str:
-    return _controller_text(refs) if refs else ""
-
-
 # The "Kind/name" of the controller: a ReplicaSet's pods share one (never mutated)
 # ownerReferences list.
 @by_identity
@@ -485,9 +477,10 @@ def _pod_digest(pod: Obj) -> tuple[Any, ...]:
     restarts = 0
     for cs in status.get("containerStatuses") or ():
         restarts += cs.get("restartCount", 0)
+    refs = meta.get("ownerReferences")
     return ("phase", status.get("phase", ""), "ready", ready,
             "node", (pod.get("spec") or {}).get("nodeName", ""),
-            "owner", _owner_text(meta.get("ownerReferences")),
+            "owner", _controller_text(refs) if refs else "",
             "restarts", restarts, "deleting", bool(meta.get("deletionTimestamp")))
 
 
