@@ -163,7 +163,8 @@ _VALID_SHALLOW: dict[tuple[Any, ...], tuple[Any, ...]] = {}
 
 def _shallow_key(obj: Obj, skip: tuple[str, ...],
                  *context: Any) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
-    """The key of ``obj`` without the fields in ``skip`` in ``context``, and its pins."""
+    """The memo key of ``obj`` less the fields in ``skip``, checked in ``context`` (what and
+    where), and the values to pin with it."""
     rest = dict(obj)
     for field in skip:
         rest.pop(field, None)
