@@ -158,7 +158,11 @@ def _qstr(value: Any) -> str:
 # ============================================================================ plugins
 
 class _Plugins:
-    """The admission chain bound to one apiserver."""
+    """The admission chain bound to one apiserver.
+
+    The store calls each plugin only on the writes its ``admission_scope`` declares, so a
+    plugin does not test the kind and operation again.
+    """
 
     def __init__(self, api: APIServer) -> None:
         self.api = api
@@ -193,13 +197,13 @@ class _Plugins:
 
     def _limit_ranges(self, namespace: str) -> list[Obj]:
         assert LIMIT_RANGE is not None
+        if not self.api.has_objects(LIMIT_RANGE, namespace):
+            return []  # the common case, decided without listing and sorting
         return sorted(self.api.iter_kind(LIMIT_RANGE, namespace),
                       key=lambda lr: _meta(lr).get("name", ""))
 
     @admission_scope(kinds=[("", "Pod")], operations=["CREATE"])
     def limit_ranger_admit(self, obj: Obj, operation: str, old: Obj | None) -> None:
-        if operation != "CREATE" or not _is(obj, "v1", "Pod"):
-            return
         ranges = self._limit_ranges(_meta(obj).get("namespace", ""))
         if not ranges:
             return
@@ -301,8 +305,6 @@ class _Plugins:
 
     @admission_scope(kinds=[("", "Pod")], operations=["CREATE"])
     def service_account(self, obj: Obj, operation: str, old: Obj | None) -> None:
-        if operation != "CREATE" or not _is(obj, "v1", "Pod"):
-            return
         assert SERVICE_ACCOUNT is not None
         meta = _meta(obj)
         if "kubernetes.io/config.mirror" in (meta.get("annotations") or {}):
@@ -358,8 +360,6 @@ class _Plugins:
 
     @admission_scope(kinds=[("", "Node")], operations=["CREATE"])
     def taint_nodes_by_condition(self, obj: Obj, operation: str, old: Obj | None) -> None:
-        if operation != "CREATE" or not _is(obj, "v1", "Node"):
-            return
         spec = obj.get("spec") or {}
         taints = spec.get("taints") or []
         if any(t.get("key") == "node.kubernetes.io/not-ready" and t.get("effect") ==
@@ -384,16 +384,16 @@ class _Plugins:
         if PRIORITY_CLASS is None:
             return None
         best: Obj | None = None
-        for pc in sorted(self.api.iter_kind(PRIORITY_CLASS), key=lambda p: _meta(p)["name"]):
-            if pc.get("globalDefault") and (best is None or pc.get("value", 0) <
-                                            best.get("value", 0)):
+        # Only globalDefault classes compete (usually none: the system classes are not), so
+        # they are picked out before sorting.
+        defaults = [pc for pc in self.api.iter_kind(PRIORITY_CLASS) if pc.get("globalDefault")]
+        for pc in sorted(defaults, key=lambda p: _meta(p)["name"]):
+            if best is None or pc.get("value", 0) < best.get("value", 0):
                 best = pc
         return best
 
     @admission_scope(kinds=[("", "Pod")], operations=["CREATE", "UPDATE"])
     def priority(self, obj: Obj, operation: str, old: Obj | None) -> None:
-        if not _is(obj, "v1", "Pod"):
-            return
         spec = dict(obj.get("spec") or {})
         if operation == "UPDATE" and old is not None:
             ospec = old.get("spec") or {}
@@ -435,8 +435,6 @@ class _Plugins:
 
     @admission_scope(kinds=[("", "Pod")], operations=["CREATE"])
     def default_toleration_seconds(self, obj: Obj, operation: str, old: Obj | None) -> None:
-        if operation != "CREATE" or not _is(obj, "v1", "Pod"):
-            return
         spec = obj.get("spec") or {}
         given = spec.get("tolerations")
         added = _with_default_tolerations(given)
@@ -447,8 +445,6 @@ class _Plugins:
 
     @admission_scope(kinds=[("", "PersistentVolumeClaim")], operations=["CREATE"])
     def default_storage_class(self, obj: Obj, operation: str, old: Obj | None) -> None:
-        if operation != "CREATE" or not _is(obj, "v1", "PersistentVolumeClaim"):
-            return
         spec = obj.get("spec") or {}
         if spec.get("storageClassName") is not None or STORAGE_CLASS is None:
             return
@@ -473,7 +469,7 @@ class _Plugins:
 
     @admission_scope(operations=["CREATE"], namespaced_only=True)
     def resource_quota(self, obj: Obj, operation: str, old: Obj | None) -> None:
-        if operation != "CREATE" or RESOURCE_QUOTA is None:
+        if RESOURCE_QUOTA is None:
             return
         # The store drops the namespace of cluster-scoped objects on create, and a namespace
         # without quotas is the common case: both return before the kind is resolved.

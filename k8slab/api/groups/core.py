@@ -53,7 +53,12 @@ def _positive(value: Any) -> Fraction | None:
 
 def pod_qos_class(pod: Obj) -> str:
     """``qos.ComputePodQOS``: BestEffort, Guaranteed or Burstable from cpu/memory."""
-    spec = pod.get("spec") or {}
+    return _spec_qos_class(pod.get("spec") or {})
+
+
+# The pods of one ReplicaSet reach PrepareForCreate with its one (never mutated) spec.
+@by_identity
+def _spec_qos_class(spec: Obj) -> str:
     requests: dict[str, Fraction] = {}
     limits: dict[str, Fraction] = {}
     guaranteed = True
@@ -118,10 +123,6 @@ def _pod_prepare_update(new: Obj, old: Obj) -> None:
     if isinstance(spec, dict) and spec.get("serviceAccountName") and \
             spec.get("serviceAccount") != spec["serviceAccountName"]:
         new["spec"] = {**spec, "serviceAccount": spec["serviceAccountName"]}
-
-
-def _validate_pod_status_update(new: Obj, old: Obj) -> list[FieldError]:
-    return v.validate_pod_status_update(new, old)
 
 
 # ============================================================================ services
@@ -387,7 +388,7 @@ def _keep(obj: Obj) -> Any:
 
 register("", "Pod", Strategy(
     default=_default_pod, validate=v.validate_pod, validate_update=v.validate_pod_update,
-    validate_status_update=_validate_pod_status_update, generation=True,
+    validate_status_update=v.validate_pod_status_update, generation=True,
     initial_status=_pod_initial_status, prepare_create=_pod_prepare_create,
     prepare_update=_pod_prepare_update))
 register("", "Service", Strategy(
@@ -455,10 +456,6 @@ register("events.k8s.io", "Event", Strategy(
 
 # ============================================================================ trace digests
 
-def _owner_text(refs: list[Obj] | None) -> str:
-    return _controller_text(refs) if refs else ""
-
-
 # The "Kind/name" of the controller: a ReplicaSet's pods share one (never mutated)
 # ownerReferences list.
 @by_identity
@@ -480,9 +477,10 @@ def _pod_digest(pod: Obj) -> tuple[Any, ...]:
     restarts = 0
     for cs in status.get("containerStatuses") or ():
         restarts += cs.get("restartCount", 0)
+    refs = meta.get("ownerReferences")
     return ("phase", status.get("phase", ""), "ready", ready,
             "node", (pod.get("spec") or {}).get("nodeName", ""),
-            "owner", _owner_text(meta.get("ownerReferences")),
+            "owner", _controller_text(refs) if refs else "",
             "restarts", restarts, "deleting", bool(meta.get("deletionTimestamp")))
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import ipaddress
+import itertools
 import re
 from typing import Any
 
@@ -152,29 +153,26 @@ def _memo(fn: Any, obj: Any, path: str, *args: Any) -> Errs:
 
 
 # Pods of one template get new container and volume dicts (the token volume's name, and so the
-# mounts naming it, differ per pod) whose other values are the template's own, shared
-# sub-trees. A container or volume found valid stays valid for the same values: keys hold
-# scalars by type and value and sub-trees by id, pinned here so those ids are not reused while
-# the key is remembered.
-_VALID_SHALLOW: dict[tuple[Any, ...], list[Any]] = {}
-_SCALARS = (str, int, float, bool, type(None))
+# mounts naming it, differ per pod) whose other values are the template's own objects. A
+# container or volume found valid stays valid for the very same values: keys hold every value
+# (scalars included) by id, and the values are pinned here so those ids are not reused while
+# the key is remembered. Taking the ids in C (no loop over the fields in Python) keeps the key
+# much cheaper than the checks it saves; an equal value that is another object only misses.
+_VALID_SHALLOW: dict[tuple[Any, ...], tuple[Any, ...]] = {}
 
 
-def _shallow_key(obj: Obj, skip: str, *context: Any) -> tuple[tuple[Any, ...], list[Any]]:
-    key: list[Any] = list(context)
-    pins: list[Any] = []
-    for k, value in obj.items():
-        if k == skip:
-            continue
-        if type(value) in _SCALARS:
-            key += (k, type(value), value)
-        else:
-            key += (k, None, id(value))
-            pins.append(value)
-    return tuple(key), pins
+def _shallow_key(obj: Obj, skip: tuple[str, ...],
+                 *context: Any) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+    """The memo key of ``obj`` less the fields in ``skip``, checked in ``context`` (what and
+    where), and the values to pin with it."""
+    rest = dict(obj)
+    for field in skip:
+        rest.pop(field, None)
+    values = tuple(rest.values())
+    return (context, tuple(rest), tuple(map(id, values))), values
 
 
-def _remember_shallow(key: tuple[Any, ...], pins: list[Any]) -> None:
+def _remember_shallow(key: tuple[Any, ...], pins: tuple[Any, ...]) -> None:
     if len(_VALID_SHALLOW) > 8192:
         _VALID_SHALLOW.clear()
     _VALID_SHALLOW[key] = pins
@@ -531,10 +529,13 @@ def validate_volumes(volumes: Any, path: str) -> tuple[dict[str, Obj], Errs]:
         vol = _d(vol)
         p = f"{path}[{i}]"
         name = str(vol.get("name", ""))
-        key, pins = _shallow_key(vol, "name", "volume", p)
-        el = [] if key in _VALID_SHALLOW else _validate_volume_source(vol, p, name)
-        if not el:
-            _remember_shallow(key, pins)
+        key, pins = _shallow_key(vol, ("name",), "volume", p)
+        if key in _VALID_SHALLOW:
+            el: Errs = []
+        else:
+            el = _validate_volume_source(vol, p, name)
+            if not el:
+                _remember_shallow(key, pins)
         if not name:
             el.append(required(f"{p}.name"))
         else:
@@ -916,7 +917,7 @@ def _validate_seccomp(profile: Any, path: str) -> Errs:
 
 def _validate_container_common(ctr: Obj, volumes: dict[str, Obj], path: str,
                                restart_policy: str) -> Errs:
-    key, pins = _shallow_key(ctr, "volumeMounts", "container", path, restart_policy)
+    key, pins = _shallow_key(ctr, ("volumeMounts",), "container", path, restart_policy)
     if key in _VALID_SHALLOW:
         # Everything but the mounts (checked against this pod's volumes) is known to pass.
         return _validate_volume_mounts(ctr.get("volumeMounts"), volumes, ctr,
@@ -1341,6 +1342,25 @@ def validate_pod_spec(
                     errs.append(invalid_value(f"{path}.containers[{i}].ports[{j}].hostPort", hp,
                                               "must match `containerPort` when `hostNetwork` is "
                                               "true"))
+    # The other fields are the template's own objects in every pod of a template: they are
+    # checked once per set of values (see _shallow_key).
+    key, pins = _shallow_key(spec, _POD_SPEC_PER_POD, "pod spec", path)
+    if key not in _VALID_SHALLOW:
+        found = _validate_pod_spec_fields(spec, path, restart)
+        if found:
+            errs.extend(found)
+        else:
+            _remember_shallow(key, pins)
+    return errs
+
+
+# What differs between pods of one template: the token volume and the mounts naming it.
+_POD_SPEC_PER_POD = ("volumes", "containers", "initContainers")
+
+
+def _validate_pod_spec_fields(spec: Obj, path: str, restart: str) -> Errs:
+    """The rest of ``ValidatePodSpec``: what does not read the volumes and containers."""
+    errs: Errs = []
     if not restart:
         errs.append(required(f"{path}.restartPolicy"))
     elif restart not in _RESTART_POLICIES:
@@ -1593,6 +1613,7 @@ _SYSTEM_CONDITIONS = ("PodScheduled", "Ready", "Initialized")
 # same few on every status update of every pod. Only successes are kept, so error messages are
 # always computed afresh.
 _ACCEPTED_CONDITION_TYPES: set[str] = set(_SYSTEM_CONDITIONS)
+_TYPE_KEY = itertools.repeat("type")  # map(dict.get, conditions, _TYPE_KEY): their types
 _OCTET = "(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
 # A dotted quad of decimal octets without leading zeros is an address ``IsValidIP`` accepts
 # (each pod IP is new, and parsing it with ipaddress costs more than the rest of the update);
@@ -1602,14 +1623,9 @@ _PLAIN_IPV4 = re.compile(rf"(?:{_OCTET}\.){{3}}{_OCTET}")
 _ACCEPTED_POD_IPS: set[str] = set()
 
 
-def validate_pod_status_update(new: dict[str, Any], old: dict[str, Any]) -> list[FieldError]:
-    """``ValidatePodStatusUpdate``."""
-    # Every pod write (create, update, status) validates the metadata maps: see
-    # validate_object_meta_update.
-    errs = validate_object_meta_update(_d(new.get("metadata")), _d(old.get("metadata")),
-                                       old_validated=True)
-    status, ostatus = _d(new.get("status")), _d(old.get("status"))
-    for i, cond in enumerate(_l(status.get("conditions"))):
+def _validate_condition_types(conditions: list[Any]) -> Errs:
+    errs: Errs = []
+    for i, cond in enumerate(conditions):
         ctype = cond.get("type", "") if isinstance(cond, dict) else ""
         if type(ctype) is str and ctype in _ACCEPTED_CONDITION_TYPES:
             continue
@@ -1624,7 +1640,27 @@ def validate_pod_status_update(new: dict[str, Any], old: dict[str, Any]) -> list
                 _ACCEPTED_CONDITION_TYPES.clear()
                 _ACCEPTED_CONDITION_TYPES.update(_SYSTEM_CONDITIONS)
             _ACCEPTED_CONDITION_TYPES.add(ctype)
-    if _d(new.get("spec")).get("nodeName") != _d(old.get("spec")).get("nodeName"):
+    return errs
+
+
+def validate_pod_status_update(new: dict[str, Any], old: dict[str, Any]) -> list[FieldError]:
+    """``ValidatePodStatusUpdate``."""
+    # Every pod write (create, update, status) validates the metadata maps: see
+    # validate_object_meta_update.
+    errs = validate_object_meta_update(_d(new.get("metadata")), _d(old.get("metadata")),
+                                       old_validated=True)
+    status, ostatus = _d(new.get("status")), _d(old.get("status"))
+    conditions = _l(status.get("conditions"))
+    try:
+        # The common case in one pass in C: every condition is a dict of a type already
+        # accepted. A condition that is not a dict, or an unhashable type, raises TypeError.
+        known = _ACCEPTED_CONDITION_TYPES.issuperset(map(dict.get, conditions, _TYPE_KEY))
+    except TypeError:
+        known = False
+    if not known:
+        errs.extend(_validate_condition_types(conditions))
+    nspec, ospec = _d(new.get("spec")), _d(old.get("spec"))
+    if nspec.get("nodeName") != ospec.get("nodeName"):
         errs.append(forbidden_field("status.nodeName", "may not be changed directly"))
     nominated = status.get("nominatedNodeName")
     if nominated and nominated != ostatus.get("nominatedNodeName"):
@@ -1633,7 +1669,7 @@ def validate_pod_status_update(new: dict[str, Any], old: dict[str, Any]) -> list
     if ostatus.get("qosClass") and status.get("qosClass") != ostatus.get("qosClass"):
         errs.append(invalid_value("status.qosClass", status.get("qosClass", ""),
                                   FIELD_IMMUTABLE_ERROR_MSG))
-    restart = _d(old.get("spec")).get("restartPolicy", "Always")
+    restart = ospec.get("restartPolicy", "Always")
     if restart != "Always":
         news = {_d(s).get("name"): _d(s) for s in _l(status.get("containerStatuses"))}
         for i, ost in enumerate(_l(ostatus.get("containerStatuses"))):

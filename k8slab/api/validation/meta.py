@@ -128,8 +128,28 @@ def _remember_valid(check: _CheckFn) -> _CheckFn:
     return remembered
 
 
-@_remember_valid
+# Fast acceptance of the DNS names: one match of the whole string, no capture groups. A name
+# it accepts is ASCII (so its length in characters is its length in bytes) and is accepted by
+# the checks below, which give every other name its answer and messages. They match with "$",
+# which also accepts a name followed by a single "\n": fullmatch does not, so such a name
+# takes the full check and keeps that answer.
+_DNS1123_LABEL_EXACT = re.compile("[a-z0-9](?:[-a-z0-9]*[a-z0-9])?")
+_DNS1123_SUBDOMAIN_EXACT = re.compile(
+    r"[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*")
+
+
 def is_dns1123_label(value: str) -> list[str]:
+    """``IsDNS1123Label``.
+
+    Valid names are accepted by one regex match: most are new (a pod's token volume, an
+    Event's name), so remembering them would not pay.
+    """
+    if type(value) is str and len(value) <= 63 and _DNS1123_LABEL_EXACT.fullmatch(value):
+        return []
+    return _dns1123_label_errors(value)
+
+
+def _dns1123_label_errors(value: str) -> list[str]:
     errs = []
     if len(value.encode()) > 63:
         errs.append(_max_len(63))
@@ -145,8 +165,14 @@ def is_dns1123_label(value: str) -> list[str]:
     return errs
 
 
-@_remember_valid
-def _is_dns1123_subdomain(value: str) -> list[str]:
+def is_dns1123_subdomain(value: str) -> list[str]:
+    """``IsDNS1123Subdomain`` (valid names as in :func:`is_dns1123_label`)."""
+    if type(value) is str and len(value) <= 253 and _DNS1123_SUBDOMAIN_EXACT.fullmatch(value):
+        return []
+    return _dns1123_subdomain_errors(value)
+
+
+def _dns1123_subdomain_errors(value: str) -> list[str]:
     errs = []
     if len(value.encode()) > 253:
         errs.append(_max_len(253))
@@ -156,28 +182,6 @@ def _is_dns1123_subdomain(value: str) -> list[str]:
             "'-' or '.', and must start and end with an alphanumeric character",
             DNS1123_SUBDOMAIN_FMT, "example.com"))
     return errs
-
-
-_VALID_SUBDOMAINS: set[str] = _is_dns1123_subdomain.valid  # type: ignore[attr-defined]
-_DNS1123_LABEL_EXACT = re.compile(DNS1123_LABEL_FMT)
-
-
-def is_dns1123_subdomain(value: str) -> list[str]:
-    """``IsDNS1123Subdomain``.
-
-    A name made of a subdomain already found valid, a dot and one more label — an Event's
-    ``<object>.<hex time>`` — is valid exactly when that label is one and the whole fits in
-    253 bytes. Such one-off names are checked that way and not remembered, so they cannot
-    crowd the names that recur out of the memo.
-    """
-    if type(value) is str and value not in _VALID_SUBDOMAINS:
-        parent, dot, last = value.rpartition(".")
-        # A remembered parent never ends in "\n" in practice, but the regex's "$" would
-        # accept one there (and only there): such a parent gets no shortcut.
-        if (dot and parent in _VALID_SUBDOMAINS and len(value) <= 253
-                and not parent.endswith("\n") and _DNS1123_LABEL_EXACT.fullmatch(last)):
-            return []
-    return _is_dns1123_subdomain(value)
 
 
 @_remember_valid
@@ -541,10 +545,12 @@ def validate_object_meta(
         if not ns:
             errs.append(required(f"{path}.namespace"))
         else:
-            for msg in name_is_dns_label(ns):
+            for msg in is_dns1123_label(ns):
                 errs.append(invalid_value(f"{path}.namespace", ns, msg))
     elif ns:
         errs.append(forbidden_field(f"{path}.namespace", "not allowed on this type"))
+    if _GENERATION_AND_MAP_KEYS.isdisjoint(meta):
+        return errs  # nothing more to check (an Event's metadata)
     generation = meta.get("generation")
     if generation:
         errs.extend(validate_nonnegative(generation, f"{path}.generation"))
@@ -566,21 +572,38 @@ _ALWAYS_VALIDATED = frozenset(("labels", "annotations", "ownerReferences"))
 
 
 # Their keys: an Event's metadata (name, namespace and what the apiserver sets) has none.
-_META_MAP_KEYS = frozenset(key for key, _ in _META_MAPS)
+_META_MAP_NAMES = tuple(key for key, _ in _META_MAPS)
+_META_MAP_KEYS = frozenset(_META_MAP_NAMES)
+_GENERATION_AND_MAP_KEYS = _META_MAP_KEYS | {"generation"}
+
+# The four values (by id, pinned) of metadata whose maps all were checked and passed at a path
+# (not taken on trust from the stored object): the pods of one ReplicaSet carry its one labels
+# map and owner references list.
+_VALID_MAP_SETS: dict[tuple[Any, ...], tuple[Any, ...]] = {}
 
 
 def _meta_maps(meta: dict[str, Any], path: str, errs: list[FieldError],
                old: dict[str, Any] | None = None) -> None:
     if _META_MAP_KEYS.isdisjoint(meta):
         return
-    for key, check in _META_MAPS:
-        value = meta.get(key)
+    values = tuple(map(meta.get, _META_MAP_NAMES))
+    key = (path, *map(id, values))
+    if key in _VALID_MAP_SETS:
+        return
+    passed = True  # every map checked here and found valid
+    for (name, check), value in zip(_META_MAPS, values, strict=True):
         if value:
-            if old is not None and key in _ALWAYS_VALIDATED and value is old.get(key):
+            if old is not None and name in _ALWAYS_VALIDATED and value is old.get(name):
+                passed = False  # taken on trust from the stored object: not remembered
                 continue
-            found = _memo(check, value, f"{path}.{key}")
+            found = _memo(check, value, f"{path}.{name}")
             if found:
                 errs.extend(found)
+                passed = False
+    if passed:
+        if len(_VALID_MAP_SETS) > 8192:
+            _VALID_MAP_SETS.clear()
+        _VALID_MAP_SETS[key] = values
 
 
 def validate_object_meta_update(

@@ -33,16 +33,6 @@ def test_child_of_a_remembered_subdomain_matches_the_full_check() -> None:
         assert (is_dns1123_subdomain(child) == []) == _full(child), child
 
 
-def test_one_off_children_are_not_remembered() -> None:
-    from k8slab.api.validation import meta
-
-    parent = "api-server-0"
-    assert is_dns1123_subdomain(parent) == []
-    child = f"{parent}.17c0ffee"
-    assert is_dns1123_subdomain(child) == []
-    assert child not in meta._VALID_SUBDOMAINS
-
-
 def test_status_update_skips_only_maps_shared_with_the_stored_object() -> None:
     bad_labels = {"bad key!": "v"}
     old = {"name": "p", "namespace": "default", "uid": "u", "labels": bad_labels,
