@@ -606,6 +606,10 @@ def _meta_maps(meta: dict[str, Any], path: str, errs: list[FieldError],
         _VALID_MAP_SETS[key] = values
 
 
+_IMMUTABLE_META = ("name", "namespace", "uid", "creationTimestamp", "deletionTimestamp",
+                   "deletionGracePeriodSeconds")
+
+
 def validate_object_meta_update(
     new: dict[str, Any], old: dict[str, Any], path: str = "metadata", *,
     old_validated: bool = False,
@@ -632,12 +636,13 @@ def validate_object_meta_update(
     if (new.get("generation") or 0) < (old.get("generation") or 0):
         errs.append(invalid_value(f"{path}.generation", new.get("generation") or 0,
                                   "must not be decremented"))
-    for key in ("name", "namespace", "uid", "creationTimestamp", "deletionTimestamp",
-                "deletionGracePeriodSeconds"):
-        if new.get(key) != old.get(key):
-            value = new.get(key)
-            errs.append(invalid_value(f"{path}.{key}", "" if value is None and key in (
-                "name", "namespace", "uid") else value, FIELD_IMMUTABLE_ERROR_MSG))
+    # Compared at once (a Lease renewal, a Node heartbeat keep them all), then one by one.
+    if tuple(map(new.get, _IMMUTABLE_META)) != tuple(map(old.get, _IMMUTABLE_META)):
+        for key in _IMMUTABLE_META:
+            if new.get(key) != old.get(key):
+                value = new.get(key)
+                errs.append(invalid_value(f"{path}.{key}", "" if value is None and key in (
+                    "name", "namespace", "uid") else value, FIELD_IMMUTABLE_ERROR_MSG))
     _meta_maps(new, path, errs, old if old_validated else None)
     return errs
 
