@@ -40,6 +40,11 @@ AGGREGATE_INTERVAL = 600 * _NS
 SPAM_BURST = 25
 SPAM_REFILL = 300 * _NS  # defaultSpamQPS = 1/300
 
+# What the correlator reads of a reported object (see EventRecorder._read): field path, kind,
+# namespace, name, involvedObject, object key (kind, namespace, name, uid, apiVersion), the
+# same plus the field path (the aggregate key's prefix), and the naming key (namespace, name).
+_Facts = tuple[str, str, str, str, Obj, tuple[str, ...], tuple[str, ...], tuple[str, str]]
+
 
 def create_named(api: APIServer, event: Obj, obj_name: str, stamp: int, source: str
                  ) -> tuple[Obj, int]:
@@ -84,8 +89,11 @@ class EventRecorder:
         self._source: Obj = {"component": component}
         if host:
             self._source["host"] = host
-        # (uid, resourceVersion, fieldPath, …) → the involvedObject reference last built
-        self._involved: dict[tuple[Any, ...], Obj] = {}
+        # (uid, resourceVersion, fieldPath, …) → the facts last read with those values
+        self._facts: dict[tuple[Any, ...], _Facts] = {}
+        # The object last reported and its facts (the dummy facts never match: obj is a dict).
+        self._last_obj: Obj | None = None
+        self._last_facts: _Facts = ("", "", "", "", {}, (), (), ("", ""))
 
     def event(
         self,
@@ -98,51 +106,35 @@ class EventRecorder:
     ) -> Obj | None:
         """Record one event about ``obj`` (``type_`` is ``Normal`` or ``Warning``).
 
-        Returns the Event as stored, or None when the correlator dropped it.
+        Returns the Event as stored, or None when the correlator dropped it. ``obj`` must not
+        change once reported (as no stored object does): its facts are remembered by identity.
         """
-        meta = obj.get("metadata") or {}
-        obj_namespace = meta.get("namespace")
-        namespace = obj_namespace or "default"
-        api_version = obj.get("apiVersion", "v1")
-        kind = obj.get("kind", "")
-        obj_name = meta.get("name", "")
-        uid = meta.get("uid", "")
-        rv = meta.get("resourceVersion")
-        # A kubelet reports Pulled, Created and Started about the same pod version: those
-        # events share one (never mutated) involvedObject.
-        involved_key = (uid, rv, field_path, api_version, kind, obj_name, obj_namespace)
-        involved = self._involved.get(involved_key)
-        if involved is None:
-            involved = {"apiVersion": api_version, "kind": kind, "name": obj_name, "uid": uid}
-            if obj_namespace:
-                involved["namespace"] = obj_namespace
-            if rv:
-                involved["resourceVersion"] = rv
-            if field_path:
-                involved["fieldPath"] = field_path
-            if len(self._involved) >= MAX_LRU_CACHE_ENTRIES:
-                self._involved.clear()
-            self._involved[involved_key] = involved
+        # The kubelet reports Pulled, Created and Started in a row about one pod object, the
+        # ReplicaSet controller each pod it creates about one ReplicaSet object: the object's
+        # facts are read once. Holding the object keeps its id from being reused, and
+        # reported objects are never mutated.
+        facts = self._last_facts
+        if obj is not self._last_obj or field_path != facts[0]:
+            facts = self._read(obj, field_path)
+        _, kind, namespace, obj_name, involved, obj_key, object_key, stamp_key = facts
         now = self._loop.now
         # The trace keeps what the component reported, before the correlator folds or drops
         # it: charts and tests see every action even when `kubectl get events` does not.
         self._trace.append_flat(now, self.component, "event", kind, namespace, obj_name,
                                 ("type", type_, "reason", reason, "message", message))
-        obj_key = (kind, namespace, obj_name, uid, api_version)
 
-        # 1. aggregation (EventAggregator.EventAggregate); keys spelled out, which is cheaper
-        # than unpacking obj_key into them
-        aggregate_key = (kind, namespace, obj_name, uid, api_version, field_path, type_, reason)
+        # 1. aggregation (EventAggregator.EventAggregate). The keys extend the object's by
+        # concatenation: one tuple copy, where unpacking builds a list first.
+        aggregate_key = object_key + (type_, reason)  # noqa: RUF005
         record = self._aggregates.get(aggregate_key)
         if record is None or now - record[1] > AGGREGATE_INTERVAL:
             messages: tuple[str, ...] = ()
         else:
             messages = record[0]
         if message not in messages:
-            messages = (*messages, message) if messages else (message,)
+            messages += (message,)
         if len(messages) < AGGREGATE_MAX_EVENTS:
-            key: tuple[Any, ...] = (kind, namespace, obj_name, uid, api_version, field_path,
-                                    type_, reason, message)
+            key = aggregate_key + (message,)  # noqa: RUF005
         else:
             # Keep the set from growing past the maximum (upstream pops an arbitrary member).
             messages = messages[1:]
@@ -199,9 +191,8 @@ class EventRecorder:
         # Events of one object created at the same virtual instant take the following
         # nanoseconds (remembered, so a burst of pod creations does not retry quadratically
         # many names).
-        stamp_key = (namespace, obj_name)
-        stamp = self._last_stamp[stamp_key] = max(
-            now, self._last_stamp.get(stamp_key, now - 1) + 1)
+        last = self._last_stamp.get(stamp_key, -1)
+        stamp = self._last_stamp[stamp_key] = now if last < now else last + 1
         try:
             created, self._last_stamp[stamp_key] = create_named(
                 self.api, event, obj_name, stamp, self.component)
@@ -209,3 +200,40 @@ class EventRecorder:
             return None
         self._observed[key] = (namespace, created["metadata"]["name"])
         return created
+
+    def _read(self, obj: Obj, field_path: str) -> _Facts:
+        """The facts of ``obj`` (reported with ``field_path``) the correlator needs.
+
+        They become the last object's. Equal references share them: the kubelet reports
+        Pulling and Pulled about one pod version with its other pods' Pulling between them,
+        a controller builds a fresh reference to a node per event; their Events then share one
+        (never mutated) involvedObject.
+        """
+        meta = obj.get("metadata") or {}
+        obj_namespace = meta.get("namespace")
+        api_version = obj.get("apiVersion", "v1")
+        kind = obj.get("kind", "")
+        obj_name = meta.get("name", "")
+        uid = meta.get("uid", "")
+        rv = meta.get("resourceVersion")
+        content_key = (uid, rv, field_path, api_version, kind, obj_name, obj_namespace)
+        facts = self._facts.get(content_key)
+        if facts is None:
+            involved = {"apiVersion": api_version, "kind": kind, "name": obj_name, "uid": uid}
+            if obj_namespace:
+                involved["namespace"] = obj_namespace
+            if rv:
+                involved["resourceVersion"] = rv
+            if field_path:
+                involved["fieldPath"] = field_path
+            namespace = obj_namespace or "default"
+            obj_key = (kind, namespace, obj_name, uid, api_version)
+            object_key = (kind, namespace, obj_name, uid, api_version, field_path)
+            facts = (field_path, kind, namespace, obj_name, involved, obj_key, object_key,
+                     (namespace, obj_name))
+            if len(self._facts) >= MAX_LRU_CACHE_ENTRIES:
+                self._facts.clear()
+            self._facts[content_key] = facts
+        self._last_obj = obj
+        self._last_facts = facts
+        return facts
