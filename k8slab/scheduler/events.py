@@ -77,12 +77,13 @@ class SeriesRecorder:
                related: Obj | None = None) -> None:
         meta = regarding.get("metadata") or {}
         ns = meta.get("namespace") or "default"
-        key = (meta.get("uid", ""), regarding.get("kind", ""), meta.get("name", ""), ns, action,
-               reason, related["metadata"].get("uid", "") if related else "")
+        kind = regarding.get("kind", "")
+        name = meta.get("name", "")
+        key = (meta.get("uid", ""), kind, name, ns, action, reason,
+               related["metadata"].get("uid", "") if related else "")
         now = self.api.loop.now
         # Like the core recorder, the trace keeps every reported event, folded or not.
-        self.api.trace.append_flat(now, self.controller, "event", regarding.get("kind", ""), ns,
-                                   meta.get("name", ""),
+        self.api.trace.append_flat(now, self.controller, "event", kind, ns, name,
                                    ("type", type_, "reason", reason, "message", note))
         cached = self._cache.get(key)
         if cached is not None:
@@ -113,8 +114,7 @@ class SeriesRecorder:
         if related is not None:
             event["related"] = _reference(related)
         try:
-            created, _ = create_named(self.api, event, meta.get("name", ""), now,
-                                      self.controller)
+            created, _ = create_named(self.api, event, name, now, self.controller)
         except StatusError:
             return          # refused (a terminating namespace): client-go logs and drops it
         self._cache[key] = _Cached(ns, created["metadata"]["name"], now)

@@ -2558,10 +2558,9 @@ def validate_event(event: dict[str, Any]) -> list[FieldError]:
     """``ValidateEventCreate`` for core/v1 Events (the legacy shape)."""
     meta = _d(event.get("metadata"))
     errs = validate_object_meta(meta, namespaced=True)
-    involved = _d(event.get("involvedObject"))
-    ns = meta.get("namespace", "")
-    if involved.get("namespace") and involved["namespace"] != ns:
-        errs.append(invalid_value("involvedObject.namespace", involved["namespace"],
+    involved_ns = _d(event.get("involvedObject")).get("namespace")
+    if involved_ns and involved_ns != meta.get("namespace", ""):
+        errs.append(invalid_value("involvedObject.namespace", involved_ns,
                                   "does not match event.namespace"))
     return errs
 
