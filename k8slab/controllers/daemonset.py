@@ -209,7 +209,8 @@ class DaemonSetController(Controller):
                 and old.get("spec") == node.get("spec")):
             return
         for ds in self.api.list(DS):  # type: ignore[arg-type]
-            if self._should_run(ds, old) != self.should_run(ds, node):
+            # (the old node's verdict is usually cached: the last sync or event computed it)
+            if self.should_run(ds, old) != self.should_run(ds, node):
                 self.enqueue(ds)
 
     # ------------------------------------------------------------------ eligibility
