@@ -256,8 +256,12 @@ _RESOLVED: dict[str, ResolvedImage] = {}
 
 def register(image: Image, *aliases: str) -> Image:
     """Add an image; ``aliases`` are further tags serving the same content."""
-    _RESOLVED.clear()
     tags = _CATALOGUE.setdefault(image.repository, {})
+    if tags.get(image.tag) is image and all(tags.get(alias) is image for alias in aliases):
+        # Already registered (control_plane_images registers again at every kubelet start):
+        # nothing changes, so what resolve() remembers still holds.
+        return image
+    _RESOLVED.clear()
     tags[image.tag] = image
     for alias in aliases:
         tags[alias] = image

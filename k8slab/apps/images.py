@@ -122,17 +122,31 @@ CONTROL_PLANE = {
 }
 
 
+# Kubernetes version → its control-plane images and their names, built at the first ask:
+# every kubelet start asks, and registering the same Image objects again leaves the catalogue
+# (and resolve()'s memo) as it is.
+_CONTROL_PLANE_BUILT: dict[str, tuple[tuple[Image, ...], dict[str, str]]] = {}
+
+
 def control_plane_images(version: str) -> dict[str, str]:
     """Register (once) and name the control-plane images of Kubernetes ``version``."""
-    names: dict[str, str] = {}
-    for component, size in CONTROL_PLANE.items():
-        register(Image(f"registry.k8s.io/{component}", version, size, "system:Component",
-                       entrypoint=(f"/usr/local/bin/{component}",) if component != "kube-proxy"
-                       else ("/usr/local/bin/kube-proxy",),
-                       env=(("PATH", _PATH),), layout="distroless",
-                       version=version.lstrip("v"), extra=(("component", component),)))
-        names[component] = f"registry.k8s.io/{component}:{version}"
-    names["etcd"] = f"registry.k8s.io/etcd:{ETCD_VERSION}"
-    names["pause"] = PAUSE_IMAGE
-    names["coredns"] = f"registry.k8s.io/coredns/coredns:{COREDNS_VERSION}"
-    return names
+    built = _CONTROL_PLANE_BUILT.get(version)
+    if built is None:
+        images: list[Image] = []
+        names: dict[str, str] = {}
+        for component, size in CONTROL_PLANE.items():
+            images.append(Image(
+                f"registry.k8s.io/{component}", version, size, "system:Component",
+                entrypoint=(f"/usr/local/bin/{component}",) if component != "kube-proxy"
+                else ("/usr/local/bin/kube-proxy",),
+                env=(("PATH", _PATH),), layout="distroless",
+                version=version.lstrip("v"), extra=(("component", component),)))
+            names[component] = f"registry.k8s.io/{component}:{version}"
+        names["etcd"] = f"registry.k8s.io/etcd:{ETCD_VERSION}"
+        names["pause"] = PAUSE_IMAGE
+        names["coredns"] = f"registry.k8s.io/coredns/coredns:{COREDNS_VERSION}"
+        built = _CONTROL_PLANE_BUILT[version] = (tuple(images), names)
+    # (registered at every ask, as the catalogue may have changed since the last)
+    for image in built[0]:
+        register(image)
+    return dict(built[1])

@@ -209,7 +209,8 @@ class DaemonSetController(Controller):
                 and old.get("spec") == node.get("spec")):
             return
         for ds in self.api.list(DS):  # type: ignore[arg-type]
-            if self._should_run(ds, old) != self.should_run(ds, node):
+            # (the old node's verdict is usually cached: the last sync or event computed it)
+            if self.should_run(ds, old) != self.should_run(ds, node):
                 self.enqueue(ds)
 
     # ------------------------------------------------------------------ eligibility
@@ -330,6 +331,16 @@ class DaemonSetController(Controller):
                 if run:
                     to_create.append(nname)
                 continue
+            if len(pods) == 1:
+                f = current[id(pods[0])][1]
+                if not f[1] and not f[2]:
+                    # The common case, one live pod that has not failed: the general path
+                    # below with nothing to create and no failed pod.
+                    if not outdated and f[4] != hash_ and f[5] != generation:
+                        outdated = True
+                    if not keep:
+                        to_delete.append(pods[0])
+                    continue
             live: list[Obj] = []
             failed: list[Obj] = []
             for p in pods:
@@ -396,6 +407,8 @@ class DaemonSetController(Controller):
         previous = self._facts.get(uid) or {}
         current: dict[int, tuple[Obj, _Facts]] = {}
         by_node: dict[str, list[Obj]] = {}
+        # the nodes with more than one pod, whose pods are sorted below
+        crowded: dict[str, list[Obj]] = {}
         for pod in self.api.by_index(POD, POD_OWNER_INDEX, uid):  # type: ignore[arg-type]
             key = id(pod)
             hit = previous.get(key)
@@ -414,9 +427,9 @@ class DaemonSetController(Controller):
                 by_node[node] = [pod]
             else:
                 pods.append(pod)
-        for pods in by_node.values():
-            if len(pods) > 1:
-                pods.sort(key=_created)
+                crowded[node] = pods
+        for pods in crowded.values():
+            pods.sort(key=_created)
         self._facts[uid] = self._current = current
         return by_node
 
@@ -482,7 +495,7 @@ class DaemonSetController(Controller):
         return {"apiVersion": "v1", "kind": "Pod", "metadata": pod_meta, "spec": spec}
 
     def _available(self, ds: Obj, pod: Obj) -> bool:
-        return _available(self._pod_facts(pod)[3], ds, self.loop.now)
+        return _available(self._pod_facts(pod)[3], _min_ready(ds), self.loop.now)
 
     def _rolling_update(self, ds: Obj, runs: dict[str, tuple[bool, bool]],
                         by_node: dict[str, list[Obj]], hash_: str, generation: str) -> bool:
@@ -519,6 +532,7 @@ class DaemonSetController(Controller):
         waiting = False
         pod_facts = self._current  # what _pod_facts() reads, looked up inline
         now = self.loop.now
+        min_ready = _min_ready(ds)
         for nname, (run, _) in runs.items():
             node_pods = by_node.get(nname)
             if run:
@@ -528,11 +542,11 @@ class DaemonSetController(Controller):
                     f = pod_facts[id(node_pods[0])][1]
                     if f[3] is not None:
                         ready += 1
-                        if _available(f[3], ds, now):
+                        if _available(f[3], min_ready, now):
                             available += 1
                         else:
                             waiting = True
-                    if _updated(f, hash_, generation):
+                    if f[4] == hash_ or f[5] == generation:  # _updated(f)
                         updated += 1
             elif node_pods:
                 misscheduled += 1
@@ -553,9 +567,8 @@ class DaemonSetController(Controller):
             self.api.update({**ds, "status": status}, source=self.name, status=True,
                             trusted=True)
         if waiting:
-            min_ready = int(ds["spec"].get("minReadySeconds") or 0)
             self.queue.add_after(f"{ds['metadata'].get('namespace', 'default')}/"
-                                 f"{ds['metadata']['name']}", min_ready * SECOND)
+                                 f"{ds['metadata']['name']}", min_ready)
 
 
 def _pinned_node(pod: Obj) -> str:
@@ -575,11 +588,15 @@ def _updated(facts: _Facts, hash_: str, generation: str) -> bool:
     return facts[4] == hash_ or facts[5] == generation
 
 
-def _available(ready_since: int | None, ds: Obj, now: int) -> bool:
-    """``IsPodAvailable``: ready for at least the DaemonSet's ``minReadySeconds``."""
+def _min_ready(ds: Obj) -> int:
+    """The DaemonSet's ``minReadySeconds``, in nanoseconds."""
+    return int(ds["spec"].get("minReadySeconds") or 0) * SECOND
+
+
+def _available(ready_since: int | None, min_ready: int, now: int) -> bool:
+    """``IsPodAvailable``: ready for at least ``min_ready`` (:func:`_min_ready`)."""
     if ready_since is None:
         return False
-    min_ready = int(ds["spec"].get("minReadySeconds") or 0)
-    return min_ready == 0 or ready_since + min_ready * SECOND <= now
+    return min_ready == 0 or ready_since + min_ready <= now
 
 

@@ -239,7 +239,12 @@ class Kubelet:
         self._waiting_network: dict[str, None] = {}
         self._pleg_dirty: dict[str, None] = {}
         self._pleg_timer: Timer | None = None
-        self._timers: list[Timer] = []
+        # The two periodic timers, each replaced when it fires (no list to filter on every
+        # tick), and the network-up timers (one per Node event before the CNI is up): stop()
+        # cancels them all.
+        self._next_lease: Timer | None = None
+        self._next_status: Timer | None = None
+        self._network_timers: list[Timer] = []
         self._watches: list[Any] = []
         self._last_post = 0
         self._last_posted: Obj | None = None
@@ -297,9 +302,9 @@ class Kubelet:
         self._configure_cidr(live)
         if self.node.role == "control-plane":
             self._create_mirror_pods()
-        self._timers.append(loop.call_later(LEASE_RENEW, self._renew_lease))
+        self._next_lease = loop.call_later(LEASE_RENEW, self._renew_lease)
         offset = int(self.rng.uniform(0, 1) * SECOND)
-        self._timers.append(loop.call_later(NODE_STATUS_UPDATE + offset, self._status_tick))
+        self._next_status = loop.call_later(NODE_STATUS_UPDATE + offset, self._status_tick)
         self._first_start = False
 
     def stop(self) -> None:
@@ -307,9 +312,11 @@ class Kubelet:
         if not self.running:
             return
         self.running = False
-        for timer in self._timers:
-            timer.cancel()
-        self._timers = []
+        for timer in (self._next_lease, self._next_status, *self._network_timers):
+            if timer is not None:
+                timer.cancel()
+        self._next_lease = self._next_status = None
+        self._network_timers = []
         for watch in self._watches:
             watch.stop()
         self._watches = []
@@ -386,15 +393,13 @@ class Kubelet:
                     "renewTime": rfc3339_micro(self.loop.now)}
             self.api.update({**lease, "spec": spec}, source=self.name, trusted=True)
         if reschedule:
-            self._timers = [t for t in self._timers if not t.cancelled and t.when > self.loop.now]
-            self._timers.append(self.loop.call_later(LEASE_RENEW, self._renew_lease))
+            self._next_lease = self.loop.call_later(LEASE_RENEW, self._renew_lease)
 
     def _status_tick(self) -> None:
         if not self.running:
             return
         self._post_status()
-        self._timers = [t for t in self._timers if not t.cancelled and t.when > self.loop.now]
-        self._timers.append(self.loop.call_later(NODE_STATUS_UPDATE, self._status_tick))
+        self._next_status = self.loop.call_later(NODE_STATUS_UPDATE, self._status_tick)
 
     def _fixed_status(self) -> Obj:
         """The parts of the node status that only change with a reboot (``nodeInfo.bootID``),
@@ -449,8 +454,12 @@ class Kubelet:
         for key, value in old.items():
             if key not in status:
                 status[key] = value
+        # The status but for the heartbeats: every condition node_status.conditions builds
+        # has these five keys and lastHeartbeatTime, so the tuples compare as the dicts less
+        # the heartbeat would.
         comparable = {**status, "conditions": [
-            {k: v for k, v in c.items() if k != "lastHeartbeatTime"} for c in conds]}
+            (c["type"], c["status"], c["lastTransitionTime"], c["reason"], c["message"])
+            for c in conds]}
         if (not force and self._last_posted == comparable
                 and now - self._last_post < NODE_STATUS_REPORT):
             return
@@ -472,7 +481,7 @@ class Kubelet:
             return
         self.runtime.ipam.configure(cidr)
         delay = max(0, self._cni_ready_at - self.loop.now)
-        self._timers.append(self.loop.call_later(delay, self._network_up))
+        self._network_timers.append(self.loop.call_later(delay, self._network_up))
 
     def _network_up(self) -> None:
         if not self.running or self.network_ready:

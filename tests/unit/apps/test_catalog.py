@@ -74,3 +74,23 @@ def test_resolve_follows_a_tag_registered_again(monkeypatch: pytest.MonkeyPatch)
         assert resolve("k8slab-test/memo:v2").size == 3_000
     finally:
         catalog._RESOLVED.clear()
+
+
+def test_control_plane_images_register_again_only_what_changed(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # Every kubelet start asks for the control-plane images; asking again must keep
+    # resolve()'s answers, and must restore an entry replaced since.
+    from k8slab.apps import catalog
+    from k8slab.apps.images import control_plane_images
+
+    names = control_plane_images("v1.31.0")
+    proxy = names["kube-proxy"]
+    first = resolve(proxy)
+    assert control_plane_images("v1.31.0") == names
+    assert resolve(proxy) is first
+    repo = "registry.k8s.io/kube-proxy"
+    monkeypatch.setitem(catalog._CATALOGUE, repo, {})
+    catalog.register(catalog.Image(repo, "v1.31.0", 1_000, "sleep:Sleep"))
+    assert resolve(proxy).size == 1_000
+    control_plane_images("v1.31.0")
+    assert resolve(proxy).image is first.image
