@@ -86,6 +86,8 @@ class SchedulerCache:
         self.order: list[NodeInfo] = []
         self.image_nodes: dict[str, int] = {}
         self.zoned_nodes = 0
+        # nodes carrying the zone label at all (an empty value included)
+        self.zone_label_nodes = 0
         # zone key → node names in insertion order (nodeTree)
         self._zones: dict[str, list[str]] = {}
         self._order_dirty = False
@@ -111,6 +113,8 @@ class SchedulerCache:
                 self.image_nodes.pop(name, None)
         if ni.labels.get(ZONE_LABEL):
             self.zoned_nodes += delta
+        if ZONE_LABEL in ni.labels:
+            self.zone_label_nodes += delta
 
     def add_node(self, node: Obj) -> NodeInfo:
         name = node["metadata"]["name"]
