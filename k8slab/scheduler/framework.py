@@ -255,7 +255,9 @@ _FACTS: dict[int, tuple[Any, ...]] = {}
 # Facts per "shape": for specs with plain containers only (no init containers, pod-level
 # resources or overhead), what spec_facts reads is each container's resources and ports maps
 # and image, and hostNetwork. Pods of one template have new container dicts (their volume
-# mounts differ) but share those maps, so the key holds their ids and the value pins them.
+# mounts differ) but share those maps, so the key holds their ids and the value pins them. While
+# pinned, those objects live and no other object has their ids: a key found names the very
+# objects it was made of.
 _FACTS_BY_SHAPE: dict[tuple[Any, ...], tuple[list[Any], tuple[Any, ...]]] = {}
 
 
@@ -274,20 +276,18 @@ def spec_facts(spec: Obj) -> tuple[Any, ...]:
         return hit[1]
     shape: tuple[Any, ...] | None = None
     if not (parts[1] or parts[2] or parts[3]) and isinstance(containers, list):
-        pins: list[Any] = []
         shape_parts: list[Any] = [bool(parts[4])]
         for c in containers:
-            resources, ports = c.get("resources"), c.get("ports")
-            pins += (resources, ports)
-            shape_parts += (id(resources), id(ports), c.get("image", ""))
+            shape_parts += (id(c.get("resources")), id(c.get("ports")), c.get("image", ""))
         shape = tuple(shape_parts)
         known = _FACTS_BY_SHAPE.get(shape)
-        if known is not None and all(a is b for a, b in zip(known[0], pins, strict=True)):
+        if known is not None:
             facts = known[1]
         else:
             facts = _spec_facts(spec, containers)
             if len(_FACTS_BY_SHAPE) > 4096:
                 _FACTS_BY_SHAPE.clear()
+            pins = [part for c in containers for part in (c.get("resources"), c.get("ports"))]
             _FACTS_BY_SHAPE[shape] = (pins, facts)
     else:
         facts = _spec_facts(spec, containers)
