@@ -454,8 +454,8 @@ class ReplicaSetController(Controller):
         self._views: dict[str, _View] = {}
         self._pod_view: dict[tuple[str, str], str] = {}
         self._orphans: dict[str, dict[str, Obj]] = {}
-        # per RS uid: (template spec it was derived from, pod spec, owner references)
-        self._pod_parts: dict[str, tuple[Obj, Obj, list[Obj], str]] = {}
+        # per RS uid: (template and template spec they were derived from, pod spec, metadata)
+        self._pod_parts: dict[str, tuple[Obj, Obj, Obj, Obj]] = {}
         self.watch(REPLICASET, self._on_replica_set)
         self.watch(POD, self._on_pod)
         # The informer's initial list.
@@ -777,38 +777,43 @@ class ReplicaSetController(Controller):
 
     # ------------------------------------------------------------------ pod control
 
-    def _parts(self, rs: Obj) -> tuple[Obj, list[Obj], str]:
-        """The pod spec, owner references and name prefix every pod of ``rs`` shares."""
+    def _parts(self, rs: Obj) -> tuple[Obj, Obj]:
+        """The pod spec and metadata (all but the name) every pod of ``rs`` shares."""
         meta = rs["metadata"]
-        template_spec = ((rs.get("spec") or {}).get("template") or {}).get("spec") or {}
+        template = (rs.get("spec") or {}).get("template") or {}
         cached = self._pod_parts.get(meta["uid"])
-        if cached is not None and cached[0] is template_spec:
-            return cached[1], cached[2], cached[3]
-        # The apiserver would apply the Pod-only defaults (enableServiceLinks, requests from
-        # limits) to each pod; derive them once for the template.
-        holder = {"spec": copy.deepcopy(template_spec)}
-        defaults.default_pod(holder)
-        refs = [_new_controller_ref(rs)]
+        if cached is not None and cached[0] is template:
+            return cached[2], cached[3]
+        template_spec = template.get("spec") or {}
+        if cached is not None and cached[1] is template_spec:
+            spec = cached[2]
+        else:
+            # The apiserver would apply the Pod-only defaults (enableServiceLinks, requests
+            # from limits) to each pod; derive them once for the template.
+            holder = {"spec": copy.deepcopy(template_spec)}
+            defaults.default_pod(holder)
+            spec = holder["spec"]
         prefix = f"{meta['name']}-"
         if name_is_dns_subdomain(prefix, True):
             prefix = meta["name"]
-        self._pod_parts[meta["uid"]] = (template_spec, holder["spec"], refs, prefix)
-        return holder["spec"], refs, prefix
-
-    def create_pod(self, rs: Obj) -> Obj:
-        """``RealPodControl.CreatePods`` for one pod, with its events."""
-        meta = rs["metadata"]
-        template_meta = ((rs.get("spec") or {}).get("template") or {}).get("metadata") or {}
-        spec, refs, prefix = self._parts(rs)
+        template_meta = template.get("metadata") or {}
         pod_meta: Obj = {"generateName": prefix, "namespace": meta.get("namespace", "default")}
         if template_meta.get("labels"):
             pod_meta["labels"] = template_meta["labels"]
         if template_meta.get("annotations"):
             pod_meta["annotations"] = template_meta["annotations"]
-        pod_meta["ownerReferences"] = refs
+        # (one list for all the pods of the ReplicaSet, kept while it lives)
+        pod_meta["ownerReferences"] = (cached[3]["ownerReferences"] if cached is not None
+                                       else [_new_controller_ref(rs)])
         if template_meta.get("finalizers"):
             pod_meta["finalizers"] = template_meta["finalizers"]
-        pod = {"apiVersion": "v1", "kind": "Pod", "metadata": pod_meta, "spec": spec}
+        self._pod_parts[meta["uid"]] = (template, template_spec, spec, pod_meta)
+        return spec, pod_meta
+
+    def create_pod(self, rs: Obj) -> Obj:
+        """``RealPodControl.CreatePods`` for one pod, with its events."""
+        spec, pod_meta = self._parts(rs)
+        pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {**pod_meta}, "spec": spec}
         try:
             created = self.api.create(pod, source=self.name, trusted=True)
         except StatusError as err:
