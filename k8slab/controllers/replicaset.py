@@ -356,8 +356,8 @@ class Expectations:
 class _View:
     """The controller's informer-like view of the pods one ReplicaSet (by uid) controls."""
 
-    __slots__ = ("active", "basis", "basis_of", "fully", "mismatched", "ready", "selector",
-                 "template_labels", "terminating")
+    __slots__ = ("active", "basis", "basis_of", "fully", "labels_seen", "mismatched", "ready",
+                 "selector", "template_labels", "terminating")
 
     def __init__(self) -> None:
         self.active: dict[str, Obj] = {}
@@ -370,10 +370,24 @@ class _View:
         self.basis_of: tuple[Any, Any] = (None, None)
         self.selector: Selector | None = None
         self.template_labels: tuple[tuple[str, str], ...] = ()
+        # the last labels map _label_facts judged, with its verdicts (reset by a new basis)
+        self.labels_seen: tuple[dict[str, str], bool, bool] | None = None
+
+    def _label_facts(self, pod: Obj) -> tuple[bool, bool]:
+        """Whether ``pod`` carries every template label, and whether the selector (if any)
+        selects it. The pods of one template share their (never mutated) labels map: the
+        verdicts for the last map are remembered."""
+        labels = _labels(pod)
+        seen = self.labels_seen
+        if seen is not None and seen[0] is labels:
+            return seen[1], seen[2]
+        fully = all(labels.get(k) == v for k, v in self.template_labels)
+        selected = self.selector is None or self.selector.matches(labels)
+        self.labels_seen = (labels, fully, selected)
+        return fully, selected
 
     def _fully_labeled(self, pod: Obj) -> bool:
-        labels = _labels(pod)
-        return all(labels.get(k) == v for k, v in self.template_labels)
+        return self._label_facts(pod)[0]
 
     def add(self, name: str, pod: Obj) -> None:
         state = _pod_state(pod)
@@ -386,9 +400,10 @@ class _View:
         if is_pod_ready(pod):
             self.ready[name] = pod
         if self.basis is not None:
-            if self._fully_labeled(pod):
+            fully, selected = self._label_facts(pod)
+            if fully:
                 self.fully += 1
-            if self.selector is not None and not self.selector.matches(_labels(pod)):
+            if not selected:
                 self.mismatched[name] = pod
 
     def replace(self, name: str, pod: Obj) -> None:
@@ -433,9 +448,10 @@ class _View:
         self.basis = basis
         self.selector = from_label_selector(spec.get("selector"))
         self.template_labels = tuple(sorted(template_labels.items()))
+        self.labels_seen = None
         self.fully = sum(1 for p in self.active.values() if self._fully_labeled(p))
         self.mismatched = {n: p for n, p in self.active.items()
-                           if not self.selector.matches(_labels(p))}
+                           if not self._label_facts(p)[1]}
 
 
 # --------------------------------------------------------------------------- the controller
@@ -888,7 +904,9 @@ class ReplicaSetController(Controller):
         """``updateReplicaSetStatus``: write only when something changed."""
         old = rs.get("status") or {}
         generation = rs["metadata"].get("generation", 0)
-        unchanged = status == {k: v for k, v in old.items() if k != "observedGeneration"}
+        rest = dict(old)
+        rest.pop("observedGeneration", None)
+        unchanged = status == rest
         if unchanged and old.get("observedGeneration", 0) == generation:
             return rs
         status["observedGeneration"] = generation

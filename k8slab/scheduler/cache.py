@@ -195,10 +195,10 @@ class SchedulerCache:
 
     def add_pod(self, pod: Obj, node: str, entry: PodEntry | None = None) -> PodEntry:
         """Account an assigned pod (a confirmed assumed pod is re-read from the API object)."""
-        key = f"{pod['metadata'].get('namespace', 'default')}/{pod['metadata']['name']}"
-        old = self.pods.get(key)
         if entry is None:
             entry = PodEntry(pod, node)
+        key = entry.key
+        old = self.pods.get(key)
         if old is not None:
             self._unaccount(old)
         self.assumed.pop(key, None)
