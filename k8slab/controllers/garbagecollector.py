@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from ..api.errors import StatusError
 from ..api.kinds import KINDS, Kind, by_gvk
 from ..api.store import ADDED, DELETED, MODIFIED
+from ..sim.memo import by_identity
 from .base import Controller
 
 if TYPE_CHECKING:
@@ -47,8 +48,14 @@ def _kind_key(kind: Kind) -> str:
 
 
 def _owner_uids(obj: Obj) -> tuple[str, ...]:
-    return tuple(r.get("uid", "") for r in (obj.get("metadata") or {}).get("ownerReferences")
-                 or ())
+    refs = (obj.get("metadata") or {}).get("ownerReferences")
+    return _uids(refs) if refs else ()
+
+
+# The pods of one ReplicaSet share one (never mutated) ownerReferences list.
+@by_identity
+def _uids(refs: list[Obj]) -> tuple[str, ...]:
+    return tuple(r.get("uid", "") for r in refs)
 
 
 def _finalizers(obj: Obj) -> list[str]:
@@ -154,7 +161,7 @@ class GarbageCollector(Controller):
                 o not in self._nodes for o in owners):
             # an owner the graph has never seen: find out whether it exists at all
             self.queue.add(self._encode(ident))
-        if old_owners != owners:
+        if old_owners and old_owners != owners:
             self._enqueue_waiting_owners(tuple(o for o in old_owners if o not in owners))
 
     def _enqueue_waiting_owners(self, owners: tuple[str, ...]) -> None:

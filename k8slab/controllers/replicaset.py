@@ -356,8 +356,8 @@ class Expectations:
 class _View:
     """The controller's informer-like view of the pods one ReplicaSet (by uid) controls."""
 
-    __slots__ = ("active", "basis", "basis_of", "fully", "mismatched", "ready", "selector",
-                 "template_labels", "terminating")
+    __slots__ = ("active", "basis", "basis_of", "fully", "labels_seen", "mismatched", "ready",
+                 "selector", "template_labels", "terminating")
 
     def __init__(self) -> None:
         self.active: dict[str, Obj] = {}
@@ -370,10 +370,24 @@ class _View:
         self.basis_of: tuple[Any, Any] = (None, None)
         self.selector: Selector | None = None
         self.template_labels: tuple[tuple[str, str], ...] = ()
+        # the last labels map _label_facts judged, with its verdicts (reset by a new basis)
+        self.labels_seen: tuple[dict[str, str], bool, bool] | None = None
+
+    def _label_facts(self, pod: Obj) -> tuple[bool, bool]:
+        """Whether ``pod`` carries every template label, and whether the selector (if any)
+        selects it. The pods of one template share their (never mutated) labels map: the
+        verdicts for the last map are remembered."""
+        labels = _labels(pod)
+        seen = self.labels_seen
+        if seen is not None and seen[0] is labels:
+            return seen[1], seen[2]
+        fully = all(labels.get(k) == v for k, v in self.template_labels)
+        selected = self.selector is None or self.selector.matches(labels)
+        self.labels_seen = (labels, fully, selected)
+        return fully, selected
 
     def _fully_labeled(self, pod: Obj) -> bool:
-        labels = _labels(pod)
-        return all(labels.get(k) == v for k, v in self.template_labels)
+        return self._label_facts(pod)[0]
 
     def add(self, name: str, pod: Obj) -> None:
         state = _pod_state(pod)
@@ -386,9 +400,10 @@ class _View:
         if is_pod_ready(pod):
             self.ready[name] = pod
         if self.basis is not None:
-            if self._fully_labeled(pod):
+            fully, selected = self._label_facts(pod)
+            if fully:
                 self.fully += 1
-            if self.selector is not None and not self.selector.matches(_labels(pod)):
+            if not selected:
                 self.mismatched[name] = pod
 
     def replace(self, name: str, pod: Obj) -> None:
@@ -433,9 +448,10 @@ class _View:
         self.basis = basis
         self.selector = from_label_selector(spec.get("selector"))
         self.template_labels = tuple(sorted(template_labels.items()))
+        self.labels_seen = None
         self.fully = sum(1 for p in self.active.values() if self._fully_labeled(p))
         self.mismatched = {n: p for n, p in self.active.items()
-                           if not self.selector.matches(_labels(p))}
+                           if not self._label_facts(p)[1]}
 
 
 # --------------------------------------------------------------------------- the controller
@@ -454,8 +470,8 @@ class ReplicaSetController(Controller):
         self._views: dict[str, _View] = {}
         self._pod_view: dict[tuple[str, str], str] = {}
         self._orphans: dict[str, dict[str, Obj]] = {}
-        # per RS uid: (template spec it was derived from, pod spec, owner references)
-        self._pod_parts: dict[str, tuple[Obj, Obj, list[Obj], str]] = {}
+        # per RS uid: (template and template spec they were derived from, pod spec, metadata)
+        self._pod_parts: dict[str, tuple[Obj, Obj, Obj, Obj]] = {}
         self.watch(REPLICASET, self._on_replica_set)
         self.watch(POD, self._on_pod)
         # The informer's initial list.
@@ -777,38 +793,43 @@ class ReplicaSetController(Controller):
 
     # ------------------------------------------------------------------ pod control
 
-    def _parts(self, rs: Obj) -> tuple[Obj, list[Obj], str]:
-        """The pod spec, owner references and name prefix every pod of ``rs`` shares."""
+    def _parts(self, rs: Obj) -> tuple[Obj, Obj]:
+        """The pod spec and metadata (all but the name) every pod of ``rs`` shares."""
         meta = rs["metadata"]
-        template_spec = ((rs.get("spec") or {}).get("template") or {}).get("spec") or {}
+        template = (rs.get("spec") or {}).get("template") or {}
         cached = self._pod_parts.get(meta["uid"])
-        if cached is not None and cached[0] is template_spec:
-            return cached[1], cached[2], cached[3]
-        # The apiserver would apply the Pod-only defaults (enableServiceLinks, requests from
-        # limits) to each pod; derive them once for the template.
-        holder = {"spec": copy.deepcopy(template_spec)}
-        defaults.default_pod(holder)
-        refs = [_new_controller_ref(rs)]
+        if cached is not None and cached[0] is template:
+            return cached[2], cached[3]
+        template_spec = template.get("spec") or {}
+        if cached is not None and cached[1] is template_spec:
+            spec = cached[2]
+        else:
+            # The apiserver would apply the Pod-only defaults (enableServiceLinks, requests
+            # from limits) to each pod; derive them once for the template.
+            holder = {"spec": copy.deepcopy(template_spec)}
+            defaults.default_pod(holder)
+            spec = holder["spec"]
         prefix = f"{meta['name']}-"
         if name_is_dns_subdomain(prefix, True):
             prefix = meta["name"]
-        self._pod_parts[meta["uid"]] = (template_spec, holder["spec"], refs, prefix)
-        return holder["spec"], refs, prefix
-
-    def create_pod(self, rs: Obj) -> Obj:
-        """``RealPodControl.CreatePods`` for one pod, with its events."""
-        meta = rs["metadata"]
-        template_meta = ((rs.get("spec") or {}).get("template") or {}).get("metadata") or {}
-        spec, refs, prefix = self._parts(rs)
+        template_meta = template.get("metadata") or {}
         pod_meta: Obj = {"generateName": prefix, "namespace": meta.get("namespace", "default")}
         if template_meta.get("labels"):
             pod_meta["labels"] = template_meta["labels"]
         if template_meta.get("annotations"):
             pod_meta["annotations"] = template_meta["annotations"]
-        pod_meta["ownerReferences"] = refs
+        # (one list for all the pods of the ReplicaSet, kept while it lives)
+        pod_meta["ownerReferences"] = (cached[3]["ownerReferences"] if cached is not None
+                                       else [_new_controller_ref(rs)])
         if template_meta.get("finalizers"):
             pod_meta["finalizers"] = template_meta["finalizers"]
-        pod = {"apiVersion": "v1", "kind": "Pod", "metadata": pod_meta, "spec": spec}
+        self._pod_parts[meta["uid"]] = (template, template_spec, spec, pod_meta)
+        return spec, pod_meta
+
+    def create_pod(self, rs: Obj) -> Obj:
+        """``RealPodControl.CreatePods`` for one pod, with its events."""
+        spec, pod_meta = self._parts(rs)
+        pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {**pod_meta}, "spec": spec}
         try:
             created = self.api.create(pod, source=self.name, trusted=True)
         except StatusError as err:
@@ -883,7 +904,9 @@ class ReplicaSetController(Controller):
         """``updateReplicaSetStatus``: write only when something changed."""
         old = rs.get("status") or {}
         generation = rs["metadata"].get("generation", 0)
-        unchanged = status == {k: v for k, v in old.items() if k != "observedGeneration"}
+        rest = dict(old)
+        rest.pop("observedGeneration", None)
+        unchanged = status == rest
         if unchanged and old.get("observedGeneration", 0) == generation:
             return rs
         status["observedGeneration"] = generation

@@ -374,7 +374,8 @@ class Algorithm:
         """
         image_nodes = self.cache.image_nodes
         memo_key: tuple[Any, ...] | None = None
-        if not any(ZONE_LABEL in order[w[1][0]].labels for w in window):
+        if (not self.cache.zone_label_nodes
+                or not any(ZONE_LABEL in order[w[1][0]].labels for w in window)):
             memo_key = (sig, ctx.key, scored, *[w[0] for w in window])
             if image_nodes:
                 memo_key = (memo_key, pod.images, pod.num_containers, len(self.cache.nodes),

@@ -86,6 +86,8 @@ class SchedulerCache:
         self.order: list[NodeInfo] = []
         self.image_nodes: dict[str, int] = {}
         self.zoned_nodes = 0
+        # nodes carrying the zone label at all (an empty value included)
+        self.zone_label_nodes = 0
         # zone key → node names in insertion order (nodeTree)
         self._zones: dict[str, list[str]] = {}
         self._order_dirty = False
@@ -111,6 +113,8 @@ class SchedulerCache:
                 self.image_nodes.pop(name, None)
         if ni.labels.get(ZONE_LABEL):
             self.zoned_nodes += delta
+        if ZONE_LABEL in ni.labels:
+            self.zone_label_nodes += delta
 
     def add_node(self, node: Obj) -> NodeInfo:
         name = node["metadata"]["name"]
@@ -191,10 +195,10 @@ class SchedulerCache:
 
     def add_pod(self, pod: Obj, node: str, entry: PodEntry | None = None) -> PodEntry:
         """Account an assigned pod (a confirmed assumed pod is re-read from the API object)."""
-        key = f"{pod['metadata'].get('namespace', 'default')}/{pod['metadata']['name']}"
-        old = self.pods.get(key)
         if entry is None:
             entry = PodEntry(pod, node)
+        key = entry.key
+        old = self.pods.get(key)
         if old is not None:
             self._unaccount(old)
         self.assumed.pop(key, None)

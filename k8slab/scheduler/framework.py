@@ -255,7 +255,9 @@ _FACTS: dict[int, tuple[Any, ...]] = {}
 # Facts per "shape": for specs with plain containers only (no init containers, pod-level
 # resources or overhead), what spec_facts reads is each container's resources and ports maps
 # and image, and hostNetwork. Pods of one template have new container dicts (their volume
-# mounts differ) but share those maps, so the key holds their ids and the value pins them.
+# mounts differ) but share those maps, so the key holds their ids and the value pins them. While
+# pinned, those objects live and no other object has their ids: a key found names the very
+# objects it was made of.
 _FACTS_BY_SHAPE: dict[tuple[Any, ...], tuple[list[Any], tuple[Any, ...]]] = {}
 
 
@@ -274,20 +276,18 @@ def spec_facts(spec: Obj) -> tuple[Any, ...]:
         return hit[1]
     shape: tuple[Any, ...] | None = None
     if not (parts[1] or parts[2] or parts[3]) and isinstance(containers, list):
-        pins: list[Any] = []
         shape_parts: list[Any] = [bool(parts[4])]
         for c in containers:
-            resources, ports = c.get("resources"), c.get("ports")
-            pins += (resources, ports)
-            shape_parts += (id(resources), id(ports), c.get("image", ""))
+            shape_parts += (id(c.get("resources")), id(c.get("ports")), c.get("image", ""))
         shape = tuple(shape_parts)
         known = _FACTS_BY_SHAPE.get(shape)
-        if known is not None and all(a is b for a, b in zip(known[0], pins, strict=True)):
+        if known is not None:
             facts = known[1]
         else:
             facts = _spec_facts(spec, containers)
             if len(_FACTS_BY_SHAPE) > 4096:
                 _FACTS_BY_SHAPE.clear()
+            pins = [part for c in containers for part in (c.get("resources"), c.get("ports"))]
             _FACTS_BY_SHAPE[shape] = (pins, facts)
     else:
         facts = _spec_facts(spec, containers)
@@ -356,39 +356,60 @@ class PodInfo:
          self.num_containers) = spec_facts(spec)
         self.tolerations = _template_tolerations(spec.get("tolerations"))
         self.node_selector: dict[str, str] = spec.get("nodeSelector") or {}
-        affinity = spec.get("affinity") or {}
-        node_aff = affinity.get("nodeAffinity") or {}
-        required = node_aff.get("requiredDuringSchedulingIgnoredDuringExecution")
-        self.required: list[Obj] | None = (
-            list(required.get("nodeSelectorTerms") or []) if isinstance(required, dict) else None
-        )
-        self.preferred: tuple[tuple[int, Obj], ...] = tuple(
-            (int(p.get("weight") or 0), p.get("preference") or {})
-            for p in node_aff.get("preferredDuringSchedulingIgnoredDuringExecution") or ()
-            if int(p.get("weight") or 0) != 0
-        )
-        self.required_names = _required_node_names(self.required)
-        self.has_pod_affinity = bool(affinity.get("podAffinity") or affinity.get("podAntiAffinity"))
-        if node_aff:
-            text = repr(node_aff)
-            self.names_hostname = HOSTNAME_LABEL in text or "metadata.name" in text
-        else:
-            self.names_hostname = False
-        self.names_hostname = self.names_hostname or HOSTNAME_LABEL in self.node_selector
+        affinity = spec.get("affinity")
+        self.required: list[Obj] | None
+        self.preferred: tuple[tuple[int, Obj], ...]
+        (self.required, self.preferred, self.required_names, self.has_pod_affinity,
+         self.names_hostname, self.affinity_key) = (
+            _affinity_facts(affinity or {}, self.node_selector)
+            if affinity or self.node_selector else _NO_AFFINITY)
         self.spread_constraints: list[Obj] = list(spec.get("topologySpreadConstraints") or ())
-        owners = meta.get("ownerReferences") or ()
-        first = owners[0] if owners else None
-        self.owner_uid: str = first.get("uid", "") if first else ""
-        controller = next((o for o in owners if o.get("controller")), None)
-        self.owner_kind = controller.get("kind", "") if controller else ""
-        self.owner_name = controller.get("name", "") if controller else ""
+        self.owner_uid, self.owner_kind, self.owner_name = _owners(
+            meta.get("ownerReferences") or ())
         # Everything the cacheable plugins look at: two pods with the same signature get the same
         # filter verdicts and raw scores on equal nodes.
-        self.affinity_key = (repr((sorted(self.node_selector.items()), self.required,
-                                   self.preferred))
-                             if self.node_selector or node_aff else "")
         self.signature = (self.requests, self.nonzero, self.host_ports, self.tolerations,
                           self.affinity_key)
+
+
+AffinityFacts = tuple[list[Obj] | None, tuple[tuple[int, Obj], ...], tuple[str, ...] | None,
+                      bool, bool, str]
+# What _affinity_facts says of a pod with neither affinity nor a node selector (most pods).
+_NO_AFFINITY: AffinityFacts = (None, (), None, False, False, "")
+
+
+def _affinity_facts(affinity: Obj, node_selector: dict[str, str]) -> AffinityFacts:
+    """PodInfo's required terms, weighted preferred terms, pinned node names, whether it has
+    inter-pod (anti-)affinity, whether it names nodes by hostname, and its affinity key."""
+    node_aff = affinity.get("nodeAffinity") or {}
+    required = node_aff.get("requiredDuringSchedulingIgnoredDuringExecution")
+    terms: list[Obj] | None = (
+        list(required.get("nodeSelectorTerms") or []) if isinstance(required, dict) else None
+    )
+    preferred = tuple(
+        (int(p.get("weight") or 0), p.get("preference") or {})
+        for p in node_aff.get("preferredDuringSchedulingIgnoredDuringExecution") or ()
+        if int(p.get("weight") or 0) != 0
+    )
+    has_pod_affinity = bool(affinity.get("podAffinity") or affinity.get("podAntiAffinity"))
+    text = repr(node_aff) if node_aff else ""
+    names_hostname = (HOSTNAME_LABEL in text or "metadata.name" in text
+                      or HOSTNAME_LABEL in node_selector)
+    affinity_key = (repr((sorted(node_selector.items()), terms, preferred))
+                    if node_selector or node_aff else "")
+    return (terms, preferred, _required_node_names(terms), has_pod_affinity, names_hostname,
+            affinity_key)
+
+
+@by_identity
+def _owners(refs: list[Obj] | tuple[()]) -> tuple[str, str, str]:
+    """The first owner's uid and the controller's kind and name, per (never mutated) list:
+    the pods of one ReplicaSet share theirs."""
+    first = refs[0] if refs else None
+    controller = next((o for o in refs if o.get("controller")), None)
+    return (first.get("uid", "") if first else "",
+            controller.get("kind", "") if controller else "",
+            controller.get("name", "") if controller else "")
 
 
 def _required_node_names(terms: list[Obj] | None) -> tuple[str, ...] | None:

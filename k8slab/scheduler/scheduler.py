@@ -128,7 +128,7 @@ class Scheduler:
         spec = pod.get("spec") or {}
         node = spec.get("nodeName")
         if node:
-            self._on_assigned(key, pod, node)
+            self._on_assigned(key, pod, meta, spec, node)
             return
         if (spec.get("schedulerName") or self.name) != self.name:
             return
@@ -138,28 +138,29 @@ class Scheduler:
         self.queue.add(info)
         self._nominate(info)
 
-    def _on_assigned(self, key: str, pod: Obj, node: str) -> None:
+    def _on_assigned(self, key: str, pod: Obj, meta: Obj, spec: Obj, node: str) -> None:
         if key in self.queue.pods:
             self.queue.delete(key)
         if key in self._nominated_node:
             self._unnominate(key)
-        phase = (pod.get("status") or {}).get("phase")
-        if phase in ("Succeeded", "Failed"):
-            entry = self.cache.remove_pod(key)
+        cache = self.cache
+        if (pod.get("status") or {}).get("phase") in ("Succeeded", "Failed"):
+            entry = cache.remove_pod(key)
             if entry is not None:
                 self._assigned_pod_gone(entry)
             return
-        cached = self.cache.pods.get(key)
-        meta = pod["metadata"]
+        cached = cache.pods.get(key)
         if (cached is not None and cached.node == node and cached.uid == meta.get("uid")
-                and cached.terminating == bool(meta.get("deletionTimestamp"))
-                and (cached.pod.get("spec") or {}).get("containers")
-                is (pod.get("spec") or {}).get("containers")):
-            # The bind of an assumed pod, or a status update: nothing the cache counts changed.
-            cached.pod = pod
-            self.cache.assumed.pop(key, None)
-            return
-        self.cache.add_pod(pod, node)
+                and cached.terminating == bool(meta.get("deletionTimestamp"))):
+            # A status update keeps the spec object (the bind keeps the containers list).
+            cached_spec = cached.pod.get("spec") or {}
+            if cached_spec is spec or cached_spec.get("containers") is spec.get("containers"):
+                # The bind of an assumed pod, or a status update: nothing the cache counts
+                # changed.
+                cached.pod = pod
+                cache.assumed.pop(key, None)
+                return
+        cache.add_pod(pod, node)
 
     def _on_selector_source(self, event: str, obj: Obj, old: Obj | None) -> None:
         if old is not None and old.get("spec") is obj.get("spec"):

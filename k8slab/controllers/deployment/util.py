@@ -446,11 +446,29 @@ def template_of(obj: Obj) -> Obj:
     return (obj.get("spec") or {}).get("template") or {}
 
 
+# find_new_replica_set's verdicts per (RS template, deployment template) pair: both are parts of
+# stored objects, never mutated, and every sync compares the same pairs again. Keyed by the two
+# ids, with the objects pinned so that the ids are not reused while remembered.
+_SAME_TEMPLATE: dict[tuple[int, int], tuple[Obj, Obj, bool]] = {}
+
+
+def _same_template(rs_template: Obj, template: Obj) -> bool:
+    key = (id(rs_template), id(template))
+    hit = _SAME_TEMPLATE.get(key)
+    if hit is not None and hit[0] is rs_template and hit[1] is template:
+        return hit[2]
+    same = equal_ignore_hash(rs_template, template)
+    if len(_SAME_TEMPLATE) >= 1024:
+        _SAME_TEMPLATE.clear()
+    _SAME_TEMPLATE[key] = (rs_template, template, same)
+    return same
+
+
 def find_new_replica_set(deployment: Obj, rs_list: list[Obj]) -> Obj | None:
     """``FindNewReplicaSet``: the oldest RS whose template matches the deployment's."""
     template = template_of(deployment)
     for rs in sorted(rs_list, key=by_creation):
-        if equal_ignore_hash(template_of(rs), template):
+        if _same_template(template_of(rs), template):
             return rs
     return None
 

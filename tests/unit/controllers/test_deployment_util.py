@@ -147,3 +147,18 @@ def test_history_and_rollback_template():
         util.rollback_template(cluster.api, d, 7)
     assert str(info.value) == "unable to find specified revision 7 in history"
     assert util.revision(util.history(cluster.api, d)[-1][1]) == 2
+
+
+def test_find_new_replica_set_judges_each_template_pair():
+    """The verdict remembered for one (RS template, deployment template) pair is not reused for
+    another deployment template."""
+    spec = {"containers": [{"name": "c", "image": "nginx:1"}]}
+    rs_template = {"metadata": {"labels": {"app": "web", util.HASH_LABEL: "abc"}}, "spec": spec}
+    rs = {"metadata": {"name": "web-abc", "uid": "u1", "creationTimestamp": "2024-01-01T00:00:00Z"},
+          "spec": {"template": rs_template}}
+    same = {"spec": {"template": {"metadata": {"labels": {"app": "web"}}, "spec": spec}}}
+    other = {"spec": {"template": {"metadata": {"labels": {"app": "web"}},
+                                   "spec": {"containers": [{"name": "c", "image": "nginx:2"}]}}}}
+    assert util.find_new_replica_set(same, [rs]) is rs
+    assert util.find_new_replica_set(other, [rs]) is None
+    assert util.find_new_replica_set(same, [rs]) is rs

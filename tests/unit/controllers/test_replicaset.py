@@ -218,3 +218,30 @@ def test_inactive_and_terminating_pods_are_not_counted():
     assert status["replicas"] == 2 and status["availableReplicas"] == 2
     assert status["terminatingReplicas"] == 1  # the deleted pod is still shutting down
     assert len(pods(cluster)) == 4
+
+
+def test_view_label_verdicts_follow_a_new_basis():
+    """The view remembers its verdicts for the labels map the pods of a template share; a new
+    selector or template labels must not reuse them."""
+    from k8slab.controllers.replicaset import _View
+
+    labels = {"app": "web", "tier": "front"}
+
+    def pod(name):
+        return {"metadata": {"name": name, "labels": labels}, "status": {"phase": "Running"}}
+
+    def rs(selector, template_labels):
+        return {"spec": {"selector": {"matchLabels": selector},
+                         "template": {"metadata": {"labels": template_labels}}}}
+
+    view = _View()
+    view.rebase(rs({"app": "web"}, {"app": "web", "tier": "front"}))
+    view.add("a", pod("a"))
+    view.add("b", pod("b"))
+    assert view.fully == 2 and not view.mismatched
+    view.rebase(rs({"app": "api"}, {"app": "web", "tier": "back"}))
+    assert view.fully == 0 and set(view.mismatched) == {"a", "b"}
+    view.add("c", pod("c"))
+    assert view.fully == 0 and set(view.mismatched) == {"a", "b", "c"}
+    view.remove("a")
+    assert view.fully == 0 and set(view.mismatched) == {"b", "c"}
