@@ -251,9 +251,11 @@ class APIServer:
         self._fanouts: dict[Kind, list[_Fanout]] = {}
         # field-indexed watches: (kind, field) → value → watches (the kubelet's nodeName watch)
         self._field_watches: dict[Kind, dict[str, dict[str, list[Watch]]]] = {}
-        # secondary indexes: kind → index name → (key fn, value → {(ns, name): obj})
+        # secondary indexes: kind → index name → (key fn, value → {(ns, name): None}, the
+        # part of an object the key reads)
         self._indexes: dict[Kind, dict[str, tuple[Callable[[Obj], Iterable[str]],
-                                                  dict[str, dict[tuple[str, str], Obj]]]]] = {}
+                                                  dict[str, dict[tuple[str, str], None]],
+                                                  tuple[str, ...]]]] = {}
         # The admission chains, in order. Tuples: registering a plugin rebinds the attribute,
         # which is how the store knows its per-kind selection (_plan) is stale.
         self.mutating: tuple[Admission, ...] = ()
@@ -368,43 +370,64 @@ class APIServer:
 
     # --------------------------------------------------------------- indexes
 
-    def add_index(self, kind: Kind, name: str, key: Callable[[Obj], Iterable[str]]) -> None:
-        """Maintain a secondary index (like an informer indexer) on every write."""
-        table: dict[str, dict[tuple[str, str], Obj]] = {}
-        self._indexes.setdefault(kind, {})[name] = (key, table)
+    def add_index(self, kind: Kind, name: str, key: Callable[[Obj], Iterable[str]], *,
+                  reads: tuple[str, ...] = ()) -> None:
+        """Maintain a secondary index (like an informer indexer) on every write.
+
+        ``reads``: the path of the one part of an object ``key`` looks at (``("spec",)`` for
+        ``spec.nodeName``). An update that keeps that very part (stored objects are never
+        mutated) keeps the key's values, which are then not computed: a pod's status writes
+        keep its spec and its owner references.
+        """
+        table: dict[str, dict[tuple[str, str], None]] = {}
+        self._indexes.setdefault(kind, {})[name] = (key, table, reads)
         for obj in self.iter_kind(kind):
             m = _meta(obj)
             for value in key(obj):
-                table.setdefault(value, {})[(m.get("namespace", ""), m["name"])] = obj
+                table.setdefault(value, {})[(m.get("namespace", ""), m["name"])] = None
 
     def by_index(self, kind: Kind, name: str, value: str) -> list[Obj]:
-        return list(self._indexes[kind][name][1].get(value, {}).values())
+        # The index holds (namespace, name) in the order the objects took the value; the
+        # objects are read from the store, so a write that keeps the value touches nothing.
+        idents = self._indexes[kind][name][1].get(value)
+        if not idents:
+            return []
+        by_ns = self._data[kind]
+        return [by_ns[ns][n] for ns, n in idents]
 
     def _reindex(self, kind: Kind, obj: Obj | None, old: Obj | None) -> None:
         indexes = self._indexes.get(kind)
         if not indexes:
             return
-        m = _meta(obj) if obj is not None else _meta(old) if old is not None else {}
-        ident = (m.get("namespace", ""), m.get("name", ""))
-        for key, table in indexes.values():
+        ident: tuple[str, str] | None = None
+        for key, table, reads in indexes.values():
             if old is not None and obj is not None:
-                values = key(obj)
-                if values == key(old):
-                    # Most writes (a status update) keep the indexed values: the entries
-                    # only point at the new object.
-                    for value in values:
-                        table[value][ident] = obj
+                if reads:
+                    # the part the key reads, in both (a step that is no mapping gives None)
+                    new_part, old_part = obj.get(reads[0]), old.get(reads[0])
+                    for step in reads[1:]:
+                        new_part = new_part.get(step) if type(new_part) is dict else None
+                        old_part = old_part.get(step) if type(old_part) is dict else None
+                    if new_part is old_part:
+                        continue
+                new_values = key(obj)
+                old_values = key(old)
+                if new_values == old_values:
                     continue
-            if old is not None:
-                for value in key(old):
-                    bucket = table.get(value)
-                    if bucket is not None:
-                        bucket.pop(ident, None)
-                        if not bucket:
-                            del table[value]
-            if obj is not None:
-                for value in key(obj):
-                    table.setdefault(value, {})[ident] = obj
+            else:
+                new_values = key(obj) if obj is not None else ()
+                old_values = key(old) if old is not None else ()
+            if ident is None:
+                m = _meta(obj) if obj is not None else _meta(old)  # type: ignore[arg-type]
+                ident = (m.get("namespace", ""), m.get("name", ""))
+            for value in old_values:
+                bucket = table.get(value)
+                if bucket is not None:
+                    bucket.pop(ident, None)
+                    if not bucket:
+                        del table[value]
+            for value in new_values:
+                table.setdefault(value, {})[ident] = None
 
     # --------------------------------------------------------------- watches
 

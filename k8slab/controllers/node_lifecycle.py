@@ -96,7 +96,8 @@ def ensure_pod_node_index(api: Any) -> None:
         api.by_index(POD, POD_NODE_INDEX, "")
     except KeyError:
         api.add_index(POD, POD_NODE_INDEX,
-                      lambda p: [n] if (n := (p.get("spec") or {}).get("nodeName")) else [])
+                      lambda p: [n] if (n := (p.get("spec") or {}).get("nodeName")) else [],
+                      reads=("spec",))
 
 
 def zone_key(node: Obj) -> str:

@@ -93,8 +93,9 @@ def _controller_uid(pod: Obj) -> tuple[str, ...]:
     return _controller_uids(refs) if refs else ()
 
 
-# The owner index's key is computed for the old and the new object of every pod write, and a
-# ReplicaSet's pods share one (never mutated) ownerReferences list.
+# The owner index's key is computed for the old and the new object of a pod write that changes
+# its ownerReferences (see add_index's ``reads``), and a ReplicaSet's pods share one (never
+# mutated) ownerReferences list.
 @by_identity
 def _controller_uids(refs: list[Obj]) -> tuple[str, ...]:
     ref = _controller_of(refs)
@@ -106,7 +107,7 @@ def ensure_pod_owner_index(api: APIServer) -> None:
     try:
         api.by_index(POD, POD_OWNER_INDEX, "")
     except KeyError:
-        api.add_index(POD, POD_OWNER_INDEX, _controller_uid)
+        api.add_index(POD, POD_OWNER_INDEX, _controller_uid, reads=("metadata", "ownerReferences"))
 
 
 def _ready_condition(pod: Obj) -> Obj | None:

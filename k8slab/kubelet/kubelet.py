@@ -280,7 +280,7 @@ class Kubelet:
         self._cni_ready_at = loop.now + int(self.rng.uniform(4.0, 9.0) * SECOND)
         self._register(old_boot)
         if INDEX not in self.api._indexes.get(POD, {}):
-            self.api.add_index(POD, INDEX, _node_name_key)
+            self.api.add_index(POD, INDEX, _node_name_key, reads=("spec",))
         latency = self.cluster.watch_latency("kubelet")
         self._watches = [
             self.api.watch(POD, self._on_pod, latency=latency, name=self.name,
