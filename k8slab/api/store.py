@@ -343,7 +343,8 @@ class APIServer:
     def has_objects(self, kind: Kind, namespace: str) -> bool:
         """Whether any object of ``kind`` is stored in ``namespace`` (admission's cheap "no
         LimitRange/ResourceQuota here" test)."""
-        return bool(self._data.get(kind, {}).get(namespace if kind.namespaced else ""))
+        by_ns = self._data.get(kind)
+        return by_ns is not None and bool(by_ns.get(namespace if kind.namespaced else ""))
 
     def count(self, kind: Kind) -> int:
         return sum(len(v) for v in self._data.get(kind, {}).values())
@@ -483,7 +484,7 @@ class APIServer:
             new_v = _field(obj, path)
             if old is None:
                 old_v = None
-            elif old.get(_PATHS[path][0]) is obj.get(_PATHS[path][0]):
+            elif old.get(first := _PATHS[path][0]) is obj.get(first):
                 # The same sub-object holds the field (a status update keeps the spec).
                 old_v = new_v
             else:
