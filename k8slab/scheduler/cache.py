@@ -29,6 +29,13 @@ _MAX_PARTITIONS = 8
 _MAX_CLASS_IDS = 100_000
 
 
+def _same_images_and_labels(old: Obj, new: Obj) -> bool:
+    """Whether two node objects share their (never mutated) image list and labels map."""
+    return ((old.get("status") or {}).get("images") is (new.get("status") or {}).get("images")
+            and (old.get("metadata") or {}).get("labels")
+            is (new.get("metadata") or {}).get("labels"))
+
+
 class Partition:
     """Nodes grouped into classes that are indistinguishable for pods of one owner.
 
@@ -138,9 +145,14 @@ class SchedulerCache:
             return self.add_node(node)
         old_zone_key = ni.zone_key
         old_zone_label = ni.labels.get(ZONE_LABEL, "")
-        self._count_images(ni, -1)
+        # The counts read the node's image list and labels: the very same (never mutated)
+        # objects count the same (a taint or podCIDR update keeps them).
+        recount = not _same_images_and_labels(ni.node, node)
+        if recount:
+            self._count_images(ni, -1)
         ni.set_node(node)
-        self._count_images(ni, +1)
+        if recount:
+            self._count_images(ni, +1)
         old_sig = ni.sig
         self._intern(ni)
         if ni.zone_key != old_zone_key:

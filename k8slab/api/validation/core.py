@@ -54,6 +54,7 @@ from .meta import (
     validate_labels,
     validate_nonnegative,
     validate_object_meta,
+    validate_object_meta_remembered,
     validate_object_meta_update,
 )
 
@@ -2567,13 +2568,16 @@ def validate_event(event: dict[str, Any]) -> list[FieldError]:
 
 def validate_lease(lease: dict[str, Any]) -> list[FieldError]:
     """``ValidateLease`` (coordination.k8s.io)."""
-    errs = validate_object_meta(_d(lease.get("metadata")), namespaced=True)
+    # Renewals keep the metadata's values: its verdict is remembered.
+    errs = validate_object_meta_remembered(_d(lease.get("metadata")), namespaced=True)
     spec = _d(lease.get("spec"))
-    for key in ("leaseDurationSeconds", "leaseTransitions"):
-        value = spec.get(key)
-        if value is not None and _int(value) < (1 if key == "leaseDurationSeconds" else 0):
-            msg = "must be greater than 0" if key == "leaseDurationSeconds" else \
-                IS_NEGATIVE_ERROR_MSG
-            errs.append(invalid_value(f"spec.{key}", _int(value), msg))
+    duration = spec.get("leaseDurationSeconds")
+    if duration is not None and _int(duration) < 1:
+        errs.append(invalid_value("spec.leaseDurationSeconds", _int(duration),
+                                  "must be greater than 0"))
+    transitions = spec.get("leaseTransitions")
+    if transitions is not None and _int(transitions) < 0:
+        errs.append(invalid_value("spec.leaseTransitions", _int(transitions),
+                                  IS_NEGATIVE_ERROR_MSG))
     return errs
 

@@ -46,6 +46,7 @@ __all__ = [
     "validate_labels",
     "validate_nonnegative",
     "validate_object_meta",
+    "validate_object_meta_remembered",
     "validate_object_meta_update",
     "validate_owner_references",
 ]
@@ -555,6 +556,42 @@ def validate_object_meta(
     if generation:
         errs.extend(validate_nonnegative(generation, f"{path}.generation"))
     _meta_maps(meta, path, errs)
+    return errs
+
+
+# Everything of the metadata validate_object_meta reads (a key it finds missing reads as None,
+# which it treats as a missing key).
+_OBJECT_META_FIELDS = ("generateName", "name", "namespace", "generation", "labels",
+                       "annotations", "ownerReferences", "finalizers")
+
+# Metadata found valid, by the ids of its values (pinned, so their ids cannot be reused).
+_VALID_METAS: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+
+
+def validate_object_meta_remembered(
+    meta: dict[str, Any],
+    *,
+    namespaced: bool,
+    name_check: str = "subdomain",
+    path: str = "metadata",
+) -> list[FieldError]:
+    """:func:`validate_object_meta`, remembering the metadata it accepted.
+
+    For kinds with few objects rewritten again and again with the very same metadata values
+    (a Lease renewal copies the stored Lease's name, namespace and maps into a new metadata
+    dict): the same (never mutated) values give the same verdict. Only successes are kept, so
+    errors are always computed afresh; every object of a kind with many names (pods) would
+    only fill the memo.
+    """
+    values = tuple(map(meta.get, _OBJECT_META_FIELDS))
+    key = (path, name_check, namespaced, *map(id, values))
+    if key in _VALID_METAS:
+        return []
+    errs = validate_object_meta(meta, namespaced=namespaced, name_check=name_check, path=path)
+    if not errs:
+        if len(_VALID_METAS) > 8192:
+            _VALID_METAS.clear()
+        _VALID_METAS[key] = values
     return errs
 
 
