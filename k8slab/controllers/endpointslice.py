@@ -209,11 +209,13 @@ class ServiceMembers:
 
     def pod_changed(self, event: str, pod: Obj, old: Obj | None) -> list[tuple[str, str]]:
         """Record a pod event; the Services whose endpoints it may change."""
-        meta = pod.get("metadata") or {}
-        ns = meta.get("namespace", "")
-        services = self.selectors.get(ns)
+        # Every pod write of the cluster asks, twice (Endpoints and EndpointSlices), and most
+        # namespaces have no selecting Service: that answer comes first.
+        services = self.selectors.get(pod["metadata"].get("namespace", ""))
         if not services:
             return []
+        meta = pod["metadata"]
+        ns = meta.get("namespace", "")
         name = meta.get("name", "")
         labels = meta.get("labels")
         # whether what endpoints show of the pod changed: asked only once a Service selects it

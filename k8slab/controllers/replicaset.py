@@ -357,8 +357,8 @@ class Expectations:
 class _View:
     """The controller's informer-like view of the pods one ReplicaSet (by uid) controls."""
 
-    __slots__ = ("active", "basis", "basis_of", "fully", "labels_seen", "mismatched", "ready",
-                 "selector", "template_labels", "terminating")
+    __slots__ = ("active", "basis", "basis_of", "fully", "labels_seen", "mismatched", "owner",
+                 "ready", "selector", "template_labels", "terminating")
 
     def __init__(self) -> None:
         self.active: dict[str, Obj] = {}
@@ -373,6 +373,21 @@ class _View:
         self.template_labels: tuple[tuple[str, str], ...] = ()
         # the last labels map _label_facts judged, with its verdicts (reset by a new basis)
         self.labels_seen: tuple[dict[str, str], bool, bool] | None = None
+        # the last (namespace, ownerReferences list) controller_key read, with its answer
+        self.owner: tuple[str, list[Obj], Obj, str] | None = None
+
+    def controller_key(self, namespace: str, refs: list[Obj]) -> tuple[Obj, str]:
+        """The controller reference in ``refs`` (a counted pod's: it has one) and the queue
+        key of the ReplicaSet it names. The pods of a ReplicaSet share one (never mutated)
+        ownerReferences list: the answer for the last list is remembered."""
+        owner = self.owner
+        if owner is not None and owner[1] is refs and owner[0] == namespace:
+            return owner[2], owner[3]
+        ref = _controller_of(refs)
+        assert ref is not None
+        key = f"{namespace}/{ref.get('name', '')}"
+        self.owner = (namespace, refs, ref, key)
+        return ref, key
 
     def _label_facts(self, pod: Obj) -> tuple[bool, bool]:
         """Whether ``pod`` carries every template label, and whether the selector (if any)
@@ -607,9 +622,10 @@ class ReplicaSetController(Controller):
                 # the handling below only the requeue of its ReplicaSet applies.
                 view.replace(name, pod)
                 if old["metadata"].get("resourceVersion") != meta.get("resourceVersion"):
-                    rs = self._resolve(ns, _controller_ref(pod))
+                    ref, key = view.controller_key(ns, meta["ownerReferences"])
+                    rs = self._resolve(ns, ref)
                     if rs is not None:
-                        self._pod_updated(rs, pod, old)
+                        self._pod_updated(rs, key, pod, old)
                 return
         self._observe(pod, old, event)
         if event == DELETED:
@@ -654,19 +670,19 @@ class ReplicaSetController(Controller):
         if ref is not None:
             rs = self._resolve(ns, ref)
             if rs is not None:
-                self._pod_updated(rs, pod, old)
+                self._pod_updated(rs, self._key(rs), pod, old)
             return
         if labels_changed or ref_changed:
             for rs in self._replica_sets_for_pod(pod):
                 self.enqueue(rs)
 
-    def _pod_updated(self, rs: Obj, pod: Obj, old: Obj) -> None:
-        """``updatePod``'s requeue of the pod's (current) controller."""
-        self.enqueue(rs)
+    def _pod_updated(self, rs: Obj, key: str, pod: Obj, old: Obj) -> None:
+        """``updatePod``'s requeue of the pod's (current) controller ``rs``, queued as ``key``."""
+        self.queue.add(key)
         min_ready = (rs.get("spec") or {}).get("minReadySeconds") or 0
         if min_ready > 0 and not is_pod_ready(old) and is_pod_ready(pod):
             # "Add a second to avoid milliseconds skew in AddAfter."
-            self.queue.add_after(self._key(rs), min_ready * SECOND + SECOND)
+            self.queue.add_after(key, min_ready * SECOND + SECOND)
 
     # ------------------------------------------------------------------ syncReplicaSet
 

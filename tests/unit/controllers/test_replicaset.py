@@ -245,3 +245,23 @@ def test_view_label_verdicts_follow_a_new_basis():
     assert view.fully == 0 and set(view.mismatched) == {"a", "b", "c"}
     view.remove("a")
     assert view.fully == 0 and set(view.mismatched) == {"b", "c"}
+
+
+def test_view_controller_key_follows_the_references_list_and_namespace():
+    """The view remembers the controller reference and queue key of the last ownerReferences
+    list (shared by a template's pods); another list, or the same list read for a pod of
+    another namespace, must not reuse them."""
+    from k8slab.controllers.replicaset import _View
+
+    def refs(name):
+        return [{"kind": "Deployment", "name": "other", "uid": "u0"},
+                {"kind": "ReplicaSet", "name": name, "uid": "u1", "controller": True}]
+
+    view = _View()
+    first = refs("web-1")
+    ref, key = view.controller_key("default", first)
+    assert ref is first[1] and key == "default/web-1"
+    assert view.controller_key("default", first) == (first[1], "default/web-1")
+    second = refs("web-2")
+    assert view.controller_key("default", second) == (second[1], "default/web-2")
+    assert view.controller_key("prod", second) == (second[1], "prod/web-2")
