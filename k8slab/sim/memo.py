@@ -5,7 +5,9 @@ sub-trees it did not change, so the pods of one template share their ``ownerRefe
 their containers and so on. A value computed from such a sub-tree holds for as long as the
 sub-tree lives. :func:`by_identity` keys a function's results by the object's ``id()`` and
 keeps the object alive next to the result (pinned), so that an id is never reused while its
-entry is remembered. The table is emptied when it reaches its limit, which bounds memory.
+entry is remembered. :class:`Passed` remembers checks that passed for keys made of several
+values' ids, pinning those values. Both tables are emptied when they reach their limit, which
+bounds memory.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-__all__ = ["by_identity"]
+__all__ = ["Passed", "by_identity"]
 
 T = TypeVar("T")
 
@@ -35,3 +37,21 @@ def by_identity(fn: Callable[[Any], T], limit: int = 4096) -> Callable[[Any], T]
     memo.__name__ = getattr(fn, "__name__", "memo")
     memo.__doc__ = fn.__doc__
     return memo
+
+
+class Passed(dict[tuple[Any, ...], tuple[Any, ...]]):
+    """Keys of checks that passed, made of the ids of the (never mutated) values checked.
+
+    ``key in passed`` (a dict lookup, in C) asks; :meth:`remember` stores a key with the values
+    it names, pinned so that their ids are not reused while the key is remembered. Only
+    successes go in: a failure is checked again, so its messages are always computed afresh.
+    """
+
+    def __init__(self, limit: int = 8192) -> None:
+        super().__init__()
+        self.limit = limit
+
+    def remember(self, key: tuple[Any, ...], pins: tuple[Any, ...]) -> None:
+        if len(self) > self.limit:
+            self.clear()
+        self[key] = pins

@@ -325,3 +325,17 @@ def test_uuid_and_hex_format_what_the_standard_library_formats() -> None:
         ours, theirs = Streams(5), random.Random("k8slab/5/ids")
         for _ in range(200):
             assert ours.hex("ids", length) == f"{theirs.getrandbits(4 * length):0{length}x}"
+
+
+def test_passed_remembers_keys_with_their_values_pinned_and_stays_bounded() -> None:
+    from k8slab.sim.memo import Passed
+
+    passed = Passed(limit=2)
+    labels = {"app": "web"}
+    key = ("metadata", id(labels))
+    assert key not in passed
+    passed.remember(key, (labels,))
+    assert key in passed and passed[key][0] is labels  # pinned: its id is not reused
+    for n in range(3):
+        passed.remember(("other", n), ())
+    assert len(passed) <= 3 and key not in passed  # emptied past the limit

@@ -19,6 +19,7 @@ import itertools
 import re
 from typing import Any
 
+from ...sim.memo import Passed
 from .. import quantity
 from ..errors import (
     FieldError,
@@ -159,7 +160,7 @@ def _memo(fn: Any, obj: Any, path: str, *args: Any) -> Errs:
 # (scalars included) by id, and the values are pinned here so those ids are not reused while
 # the key is remembered. Taking the ids in C (no loop over the fields in Python) keeps the key
 # much cheaper than the checks it saves; an equal value that is another object only misses.
-_VALID_SHALLOW: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+_VALID_SHALLOW = Passed()
 
 
 def _shallow_key(obj: Obj, skip: tuple[str, ...],
@@ -171,12 +172,6 @@ def _shallow_key(obj: Obj, skip: tuple[str, ...],
         rest.pop(field, None)
     values = tuple(rest.values())
     return (context, tuple(rest), tuple(map(id, values))), values
-
-
-def _remember_shallow(key: tuple[Any, ...], pins: tuple[Any, ...]) -> None:
-    if len(_VALID_SHALLOW) > 8192:
-        _VALID_SHALLOW.clear()
-    _VALID_SHALLOW[key] = pins
 
 
 def validate_port_num_or_name(port: Any, path: str) -> Errs:
@@ -536,7 +531,7 @@ def validate_volumes(volumes: Any, path: str) -> tuple[dict[str, Obj], Errs]:
         else:
             el = _validate_volume_source(vol, p, name)
             if not el:
-                _remember_shallow(key, pins)
+                _VALID_SHALLOW.remember(key, pins)
         if not name:
             el.append(required(f"{p}.name"))
         else:
@@ -925,7 +920,7 @@ def _validate_container_common(ctr: Obj, volumes: dict[str, Obj], path: str,
                                        f"{path}.volumeMounts")
     errs = _validate_container_fields(ctr, volumes, path, restart_policy)
     if not errs:
-        _remember_shallow(key, pins)
+        _VALID_SHALLOW.remember(key, pins)
     return errs
 
 
@@ -1351,7 +1346,7 @@ def validate_pod_spec(
         if found:
             errs.extend(found)
         else:
-            _remember_shallow(key, pins)
+            _VALID_SHALLOW.remember(key, pins)
     return errs
 
 

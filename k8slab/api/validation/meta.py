@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from ...sim.memo import Passed
 from ..errors import FieldError, forbidden_field, invalid_value, required, too_long
 
 __all__ = [
@@ -565,7 +566,7 @@ _OBJECT_META_FIELDS = ("generateName", "name", "namespace", "generation", "label
                        "annotations", "ownerReferences", "finalizers")
 
 # Metadata found valid, by the ids of its values (pinned, so their ids cannot be reused).
-_VALID_METAS: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+_VALID_METAS = Passed()
 
 
 def validate_object_meta_remembered(
@@ -589,9 +590,7 @@ def validate_object_meta_remembered(
         return []
     errs = validate_object_meta(meta, namespaced=namespaced, name_check=name_check, path=path)
     if not errs:
-        if len(_VALID_METAS) > 8192:
-            _VALID_METAS.clear()
-        _VALID_METAS[key] = values
+        _VALID_METAS.remember(key, values)
     return errs
 
 
@@ -616,7 +615,7 @@ _GENERATION_AND_MAP_KEYS = _META_MAP_KEYS | {"generation"}
 # The four values (by id, pinned) of metadata whose maps all were checked and passed at a path
 # (not taken on trust from the stored object): the pods of one ReplicaSet carry its one labels
 # map and owner references list.
-_VALID_MAP_SETS: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+_VALID_MAP_SETS = Passed()
 
 
 def _meta_maps(meta: dict[str, Any], path: str, errs: list[FieldError],
@@ -638,9 +637,7 @@ def _meta_maps(meta: dict[str, Any], path: str, errs: list[FieldError],
                 errs.extend(found)
                 passed = False
     if passed:
-        if len(_VALID_MAP_SETS) > 8192:
-            _VALID_MAP_SETS.clear()
-        _VALID_MAP_SETS[key] = values
+        _VALID_MAP_SETS.remember(key, values)
 
 
 _IMMUTABLE_META = ("name", "namespace", "uid", "creationTimestamp", "deletionTimestamp",
