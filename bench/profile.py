@@ -15,6 +15,8 @@ runs until every pod is available, counts per pod:
 - ``line``: bytecodes by source line of the functions named by ``--within`` (qualified names,
   comma-separated: ``--within APIServer.create,APIServer._plan``).
 
+``--boot`` counts the boot of the cluster instead (per node, ``--replicas`` unused).
+
 ``--within`` narrows ``function`` to one owner (``--by function --within
 loop:Kubelet._status_tick``) or one write (``--by function --within "create Pod"``).
 
@@ -49,8 +51,9 @@ _WRITES = {APIServer.create.__code__: "create", APIServer.update.__code__: "upda
            APIServer.delete.__code__: "delete"}
 # Frames below which the loop or a watch calls a component: the frame above one of these is
 # the owner of everything under it.
-_LOOP = "Loop._run_while"
+_LOOP = ("Loop._run_while", "Loop.run_until")
 _WATCH = ("Watch._flush", "_Fanout.deliver")
+_RUN = "main.<locals>.run"  # what the harness runs: work outside the loop is "top:<callee>"
 
 
 def _where(code: Any, by: str) -> str:
@@ -79,8 +82,8 @@ def _owner(frame: FrameType | None) -> tuple[str, str]:
         if op is not None:
             write = _write_name(frame, op)
         name = code.co_qualname
-        if name in _WATCH or name == _LOOP:
-            side = "watch:" if name in _WATCH else "loop:"
+        if name in _WATCH or name in _LOOP or name == _RUN:
+            side = "watch:" if name in _WATCH else "loop:" if name in _LOOP else "top:"
             return side + (last.f_code.co_qualname if last is not None else "-"), write
         last, frame = frame, frame.f_back
     return "other", write
@@ -95,15 +98,25 @@ def main() -> int:
     parser.add_argument("--within", default="",
                         help="an owner or write (function), or qualified names (line)")
     parser.add_argument("--top", type=int, default=40)
+    parser.add_argument("--boot", action="store_true",
+                        help="count the boot instead of the rollout, per node")
     args = parser.parse_args()
     by, within = args.by, args.within
     if by == "line" and not within:
         parser.error("--by line needs --within QUALNAME[,QUALNAME…]")
 
     cluster = Cluster(seed=0, config=big_config(args.nodes))
-    cluster.boot()
-    create_web(cluster, args.replicas)
-    rollout = Rollout(cluster, args.replicas)
+    if args.boot:
+        def run() -> bool:
+            cluster.boot()
+            return True
+    else:
+        cluster.boot()
+        create_web(cluster, args.replicas)
+        rollout = Rollout(cluster, args.replicas)
+
+        def run() -> bool:
+            return cluster.loop.run_while(rollout.rolling, limit=3600 * SECOND, poll=SECOND)
 
     # Counted by code object (or C function, or owner) while tracing, named afterwards: the
     # tracer runs for every bytecode.
@@ -156,12 +169,13 @@ def main() -> int:
     else:
         sys.settrace(tracer)
     try:
-        done = cluster.loop.run_while(rollout.rolling, limit=3600 * SECOND, poll=SECOND)
+        done = run()
     finally:
         sys.settrace(None)
         sys.setprofile(None)
 
-    pods = args.replicas
+    # per pod, or per node for the boot
+    pods = args.nodes if args.boot else args.replicas
     counts: Counter[str] = Counter()
     if by == "line":
         for (name, line), n in sorted(raw.items(), key=lambda kv: (kv[0][0], kv[0][1] or 0)):
@@ -184,8 +198,11 @@ def main() -> int:
             counts[_where(code, by)] += n
     what = "calls" if by == "calls" else "bytecodes"
     total = sum(raw.values())
-    print(f"{total / pods:,.0f} {what} per pod over {pods} pods on {args.nodes} nodes "
-          f"(all available: {done}); the harness's own wait is counted too")
+    if args.boot:
+        print(f"{total / pods:,.0f} {what} per node for the boot of {args.nodes} nodes")
+    else:
+        print(f"{total / pods:,.0f} {what} per pod over {pods} pods on {args.nodes} nodes "
+              f"(all available: {done}); the harness's own wait is counted too")
     if within:
         print(f"{sum(counts.values()) / pods:,.0f} of them within {within}")
     for name, n in counts.most_common(args.top):
