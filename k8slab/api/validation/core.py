@@ -2552,9 +2552,13 @@ def validate_persistent_volume(pv: dict[str, Any]) -> list[FieldError]:
 
 def validate_event(event: dict[str, Any]) -> list[FieldError]:
     """``ValidateEventCreate`` for core/v1 Events (the legacy shape)."""
-    meta = _d(event.get("metadata"))
+    # Every component writes ~5 Events per pod: the two maps are read without _d's calls.
+    meta = event.get("metadata")
+    if not isinstance(meta, dict):
+        meta = {}
     errs = validate_object_meta(meta, namespaced=True)
-    involved_ns = _d(event.get("involvedObject")).get("namespace")
+    involved = event.get("involvedObject")
+    involved_ns = involved.get("namespace") if isinstance(involved, dict) else None
     if involved_ns and involved_ns != meta.get("namespace", ""):
         errs.append(invalid_value("involvedObject.namespace", involved_ns,
                                   "does not match event.namespace"))
