@@ -757,12 +757,13 @@ def _validate_volume_mounts(mounts: Any, volumes: dict[str, Obj], container: Obj
         if mount_path in seen:
             errs.append(invalid_value(f"{p}.mountPath", mount_path, "must be unique"))
         seen.add(mount_path)
-        if name in devices:
-            errs.append(invalid_value(f"{p}.name", name, "must not already exist in "
-                                      "volumeDevices"))
-        if mount_path in devices.values():
-            errs.append(invalid_value(f"{p}.mountPath", mount_path, "must not already exist as "
-                                      "a path in volumeDevices"))
+        if devices:  # (usually none)
+            if name in devices:
+                errs.append(invalid_value(f"{p}.name", name, "must not already exist in "
+                                          "volumeDevices"))
+            if mount_path in devices.values():
+                errs.append(invalid_value(f"{p}.mountPath", mount_path, "must not already "
+                                          "exist as a path in volumeDevices"))
         sub = str(mount.get("subPath") or "")
         if sub:
             # upstream reports the unindexed path here
