@@ -175,23 +175,23 @@ class _Plugins:
         assert NAMESPACE is not None
         ns_name = _meta(obj).get("namespace") or ""
         ns = self.api.try_get(NAMESPACE, "", ns_name) if ns_name else None
-        terminating = ns is not None and (ns.get("status") or {}).get("phase") == "Terminating"
-        if ns is not None and not (terminating and operation == "CREATE"):
-            # Admitted whatever the kind: the kind is resolved only to refuse (every write
-            # of a namespaced object comes here).
+        # Admitted whatever the kind (the kind is resolved only to refuse): every write of a
+        # namespaced object comes here, and only a create needs the namespace's phase.
+        if ns is not None and (operation != "CREATE" or
+                               (ns.get("status") or {}).get("phase") != "Terminating"):
             return
         kind = self.api.kind_of(obj)
         if (kind.kind == "Namespace" and kind.group == "") or not kind.namespaced:
             return
         if ns is None:
             raise errors.not_found("namespaces", ns_name)
-        if terminating:
-            err = _forbidden(kind, obj, f"unable to create new content in namespace {ns_name} "
-                                        "because it is being terminated")
-            err.causes.append(errors.FieldError(
-                "NamespaceTerminating", "metadata.namespace", errors.OMIT,
-                f"namespace {ns_name} is being terminated"))
-            raise err
+        # A create in a terminating namespace (the only case left).
+        err = _forbidden(kind, obj, f"unable to create new content in namespace {ns_name} "
+                                    "because it is being terminated")
+        err.causes.append(errors.FieldError(
+            "NamespaceTerminating", "metadata.namespace", errors.OMIT,
+            f"namespace {ns_name} is being terminated"))
+        raise err
 
     # ------------------------------------------------------------ LimitRanger
 

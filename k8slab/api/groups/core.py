@@ -24,6 +24,7 @@ Strategy notes worth knowing:
 from __future__ import annotations
 
 import base64
+import itertools
 from fractions import Fraction
 from typing import Any
 
@@ -466,19 +467,33 @@ def _controller_text(refs: list[Obj]) -> str:
     return ""
 
 
+# map(dict.get, conditions, _TYPE_KEY): their types.
+_TYPE_KEY = itertools.repeat("type")
+
+
+def _ready(conditions: Any) -> bool:
+    """The status of the first Ready condition is True (a running pod has five conditions
+    and every pod write is digested: their types are taken in C)."""
+    try:
+        types = list(map(dict.get, conditions, _TYPE_KEY))
+    except TypeError:
+        # An item that is no dict: the loop, which fails exactly where it always did.
+        for cond in conditions:
+            if cond.get("type") == "Ready":
+                return bool(cond.get("status") == "True")
+        return False
+    return "Ready" in types and conditions[types.index("Ready")].get("status") == "True"
+
+
 def _pod_digest(pod: Obj) -> tuple[Any, ...]:
     status = pod.get("status") or {}
     meta = pod.get("metadata") or {}
-    ready = False
-    for cond in status.get("conditions") or ():
-        if cond.get("type") == "Ready":
-            ready = cond.get("status") == "True"
-            break
+    conditions = status.get("conditions")
     restarts = 0
     for cs in status.get("containerStatuses") or ():
         restarts += cs.get("restartCount", 0)
     refs = meta.get("ownerReferences")
-    return ("phase", status.get("phase", ""), "ready", ready,
+    return ("phase", status.get("phase", ""), "ready", _ready(conditions) if conditions else False,
             "node", (pod.get("spec") or {}).get("nodeName", ""),
             "owner", _controller_text(refs) if refs else "",
             "restarts", restarts, "deleting", bool(meta.get("deletionTimestamp")))

@@ -740,8 +740,9 @@ def _validate_volume_mounts(mounts: Any, volumes: dict[str, Obj], container: Obj
                             path: str) -> Errs:
     errs: Errs = []
     seen: set[str] = set()
+    raw_devices = container.get("volumeDevices")
     devices = {str(_d(d).get("name", "")): str(_d(d).get("devicePath", ""))
-               for d in _l(container.get("volumeDevices"))}
+               for d in _l(raw_devices)} if raw_devices else {}
     for i, mount in enumerate(_l(mounts)):
         mount = _d(mount)
         p = f"{path}[{i}]"
@@ -756,12 +757,13 @@ def _validate_volume_mounts(mounts: Any, volumes: dict[str, Obj], container: Obj
         if mount_path in seen:
             errs.append(invalid_value(f"{p}.mountPath", mount_path, "must be unique"))
         seen.add(mount_path)
-        if name in devices:
-            errs.append(invalid_value(f"{p}.name", name, "must not already exist in "
-                                      "volumeDevices"))
-        if mount_path in devices.values():
-            errs.append(invalid_value(f"{p}.mountPath", mount_path, "must not already exist as "
-                                      "a path in volumeDevices"))
+        if devices:  # (usually none)
+            if name in devices:
+                errs.append(invalid_value(f"{p}.name", name, "must not already exist in "
+                                          "volumeDevices"))
+            if mount_path in devices.values():
+                errs.append(invalid_value(f"{p}.mountPath", mount_path, "must not already "
+                                          "exist as a path in volumeDevices"))
         sub = str(mount.get("subPath") or "")
         if sub:
             # upstream reports the unindexed path here
@@ -978,7 +980,10 @@ def _host_port_conflicts(containers: list[Obj], path: str) -> Errs:
     for ci, ctr in enumerate(containers):
         for pi, port in enumerate(_l(ctr.get("ports"))):
             port = _d(port)
-            hp = _int(port.get("hostPort"))
+            hp = port.get("hostPort")
+            if not hp:
+                continue  # what _int reads as 0 too (the common case: no host port)
+            hp = _int(hp)
             if hp == 0:
                 continue
             key = f"{port.get('protocol', '')}/{port.get('hostIP', '')}/{hp}"
@@ -997,21 +1002,40 @@ def _validate_containers(containers: Any, volumes: dict[str, Obj], grace: Any, p
     names: set[str] = set()
     for i, ctr in enumerate(ctrs):
         p = f"{path}[{i}]"
-        errs.extend(_validate_container_common(ctr, volumes, p, restart_policy))
+        # As in _validate_container_common, but the key also holds the grace period, which
+        # the lifecycle and probe checks read: a container whose own checks all passed with
+        # the very same values has only its mounts (against this pod's volumes) and the
+        # uniqueness of its name checked again.
+        key, pins = _shallow_key(ctr, ("volumeMounts",), "regular container", p,
+                                 restart_policy, id(grace))
+        known = key in _VALID_SHALLOW
+        if known:
+            own = _validate_volume_mounts(ctr.get("volumeMounts"), volumes, ctr,
+                                          f"{p}.volumeMounts")
+        else:
+            own = _validate_container_fields(ctr, volumes, p, restart_policy)
+        errs.extend(own)
         name = ctr.get("name", "")
         if name in names:
             errs.append(duplicate(f"{p}.name", name))
         else:
             names.add(name)
+        if known:
+            continue
+        specific: Errs = []
         if isinstance(ctr.get("lifecycle"), dict):
-            errs.extend(_validate_lifecycle(ctr["lifecycle"], grace, f"{p}.lifecycle"))
-        for key, kind in (("livenessProbe", "liveness"), ("readinessProbe", "readiness"),
-                          ("startupProbe", "startup")):
-            if ctr.get(key) is not None:
-                errs.extend(_memo(_probe_at, ctr[key], f"{p}.{key}", grace, kind))
+            specific.extend(_validate_lifecycle(ctr["lifecycle"], grace, f"{p}.lifecycle"))
+        for field, kind in (("livenessProbe", "liveness"), ("readinessProbe", "readiness"),
+                            ("startupProbe", "startup")):
+            if ctr.get(field) is not None:
+                specific.extend(_memo(_probe_at, ctr[field], f"{p}.{field}", grace, kind))
         if ctr.get("restartPolicy") is not None:
-            errs.append(forbidden_field(f"{p}.restartPolicy", "may not be set for non-init "
-                                        "containers"))
+            specific.append(forbidden_field(f"{p}.restartPolicy", "may not be set for non-init "
+                                            "containers"))
+        if own or specific:
+            errs.extend(specific)
+        else:
+            _VALID_SHALLOW.remember(key, (*pins, grace))
     errs.extend(_host_port_conflicts(ctrs, path))
     return errs
 
@@ -1655,8 +1679,9 @@ def validate_pod_status_update(new: dict[str, Any], old: dict[str, Any]) -> list
         known = False
     if not known:
         errs.extend(_validate_condition_types(conditions))
-    nspec, ospec = _d(new.get("spec")), _d(old.get("spec"))
-    if nspec.get("nodeName") != ospec.get("nodeName"):
+    new_spec, ospec = new.get("spec"), _d(old.get("spec"))
+    # A status update keeps the very spec (and so its nodeName).
+    if new_spec is not ospec and _d(new_spec).get("nodeName") != ospec.get("nodeName"):
         errs.append(forbidden_field("status.nodeName", "may not be changed directly"))
     nominated = status.get("nominatedNodeName")
     if nominated and nominated != ostatus.get("nominatedNodeName"):

@@ -168,3 +168,35 @@ def test_metadata_maps_known_valid_only_for_the_very_same_four_values() -> None:
     assert validate_object_meta_update({**old, "generation": 2}, old, old_validated=True) == []
     assert [e.field for e in validate_object_meta({**old, "name": "q"}, namespaced=True)] == [
         "metadata.labels"]
+
+
+def test_a_container_known_valid_is_rechecked_under_another_grace_period() -> None:
+    # The lifecycle and probe checks read the pod's grace period: a container that passed
+    # under one period is checked again under another (same container objects).
+    spec = _spec()
+    ctr = {**spec["containers"][0],  # type: ignore[index]
+           "lifecycle": {"preStop": {"sleep": {"seconds": 20}}}}
+    assert core.validate_pod_spec({**spec, "containers": [ctr]}, "spec") == []
+    short = {**spec, "containers": [ctr], "terminationGracePeriodSeconds": 10}
+    errs = core.validate_pod_spec(short, "spec")
+    assert [e.field for e in errs] == ["spec.containers[0].lifecycle.preStop.sleep"]
+    # Known valid containers still have the uniqueness of their names checked.
+    twice = core.validate_pod_spec({**spec, "containers": [ctr, ctr]}, "spec")
+    assert [e.field for e in twice] == ["spec.containers[1].name"]
+    # A failed check is not remembered.
+    assert core.validate_pod_spec(short, "spec") == errs
+
+
+def test_pod_digest_reads_the_first_ready_condition() -> None:
+    from k8slab.api.groups.core import _pod_digest
+
+    def ready(conditions: object) -> object:
+        return _pod_digest({"status": {"conditions": conditions}})[3]
+
+    assert ready([{"type": "PodScheduled", "status": "True"}]) is False
+    assert ready([{"type": "Initialized", "status": "True"},
+                  {"type": "Ready", "status": "True"}]) is True
+    assert ready([{"type": "Ready", "status": "False"}, {"type": "Ready", "status": "True"}]
+                 ) is False
+    # An item that is no dict after the Ready condition is not read, as before.
+    assert ready([{"type": "Ready", "status": "True"}, "junk"]) is True
