@@ -625,12 +625,11 @@ class ReplicaSetController(Controller):
                 # active, its controller and its labels: the view only swaps the object, and of
                 # the handling below only the requeue of its ReplicaSet applies.
                 became_ready = view.replace(name, pod)
-                if old["metadata"].get("resourceVersion") != meta.get("resourceVersion"):
-                    ref, key = view.controller_key(ns, meta["ownerReferences"])
-                    if not became_ready and self.queue.queued(key):
-                        # _pod_updated would only add the key again (its delayed re-check
-                        # needs a pod that became ready): reading the ReplicaSet is moot.
-                        return
+                ref, key = view.controller_key(ns, meta["ownerReferences"])
+                # With its key already queued, _pod_updated would only add the key again (its
+                # delayed re-check needs a pod that became ready): the ReplicaSet is not read.
+                if ((became_ready or not self.queue.queued(key))
+                        and old["metadata"].get("resourceVersion") != meta.get("resourceVersion")):
                     rs = self._resolve(ns, ref)
                     if rs is not None:
                         self._pod_updated(rs, key, pod, old)
