@@ -134,6 +134,12 @@ class WorkQueue:
     def __len__(self) -> int:
         return len(self._queue)
 
+    def queued(self, key: str) -> bool:
+        """Whether ``key`` waits in the queue with a drain scheduled: :meth:`add` of it would
+        change nothing now. (A key is never both queued and processing; while a drain runs,
+        ``_scheduled`` is false and an add schedules the next one, so that case is excluded.)"""
+        return self._scheduled and key in self._queue
+
     def _drain(self) -> None:
         self._scheduled = False
         while self._queue:

@@ -98,9 +98,10 @@ class GarbageCollector(Controller):
         # (a partial, not a closure: one Python frame less on every watch event of every kind)
         return partial(self._on_object, key)
 
-    def _link(self, ident: Ident, owners: tuple[str, ...]) -> None:
+    def _link(self, ident: Ident, owners: tuple[str, ...],
+              previous: tuple[Ident, tuple[str, ...]] | None) -> None:
+        """Record ``ident``'s owners; ``previous`` is its node so far (``_nodes[uid]``)."""
         uid = ident[3]
-        previous = self._nodes.get(uid)
         if previous is not None:
             for owner in previous[1]:
                 if owner in owners:
@@ -148,7 +149,7 @@ class GarbageCollector(Controller):
         owners = _owner_uids(obj)
         previous = self._nodes.get(uid)
         old_owners = previous[1] if previous is not None else ()
-        self._link(ident, owners)
+        self._link(ident, owners, previous)
         meta = obj["metadata"]
         if meta.get("deletionTimestamp"):
             fins = meta.get("finalizers") or ()

@@ -422,17 +422,21 @@ class _View:
             if not selected:
                 self.mismatched[name] = pod
 
-    def replace(self, name: str, pod: Obj) -> None:
+    def replace(self, name: str, pod: Obj) -> bool:
         """``pod`` replaces the counted pod ``name``, still active, with the same controller and
-        labels: only the ready set may change. (Where the view's pods sit in its dicts does not
-        matter: every use sorts or counts.)"""
+        labels: only the ready set may change. Returns whether the pod became ready. (Where
+        the view's pods sit in its dicts does not matter: every use sorts or counts.)"""
         self.active[name] = pod
         if is_pod_ready(pod):
+            # (the ready set holds exactly the counted pods that are ready)
+            became_ready = name not in self.ready
             self.ready[name] = pod
         else:
+            became_ready = False
             self.ready.pop(name, None)
         if name in self.mismatched:
             self.mismatched[name] = pod
+        return became_ready
 
     def remove(self, name: str) -> None:
         self.terminating.pop(name, None)
@@ -620,9 +624,12 @@ class ReplicaSetController(Controller):
                 # Most pod updates (the bind, status details, readiness) keep a counted pod
                 # active, its controller and its labels: the view only swaps the object, and of
                 # the handling below only the requeue of its ReplicaSet applies.
-                view.replace(name, pod)
-                if old["metadata"].get("resourceVersion") != meta.get("resourceVersion"):
-                    ref, key = view.controller_key(ns, meta["ownerReferences"])
+                became_ready = view.replace(name, pod)
+                ref, key = view.controller_key(ns, meta["ownerReferences"])
+                # With its key already queued, _pod_updated would only add the key again (its
+                # delayed re-check needs a pod that became ready): the ReplicaSet is not read.
+                if ((became_ready or not self.queue.queued(key))
+                        and old["metadata"].get("resourceVersion") != meta.get("resourceVersion")):
                     rs = self._resolve(ns, ref)
                     if rs is not None:
                         self._pod_updated(rs, key, pod, old)

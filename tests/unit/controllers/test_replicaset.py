@@ -265,3 +265,28 @@ def test_view_controller_key_follows_the_references_list_and_namespace():
     second = refs("web-2")
     assert view.controller_key("default", second) == (second[1], "default/web-2")
     assert view.controller_key("prod", second) == (second[1], "prod/web-2")
+
+
+def test_pod_becoming_ready_while_its_key_is_queued_still_schedules_the_min_ready_check():
+    """A counted pod's update skips reading its ReplicaSet when the key is already queued,
+    unless the pod became ready: the delayed minReadySeconds re-check needs the ReplicaSet."""
+    from k8slab.api.store import MODIFIED
+    from k8slab.controllers.replicaset import is_pod_ready
+
+    cluster, _ = fk.world(ready_after=60 * SECOND)
+    cluster.api.create(replica_set(replicas=1, minReadySeconds=5), source="kubectl")
+    cluster.loop.advance(3 * SECOND)
+    controller = cluster.controller_manager.controllers["replicaset"]
+    (view,) = controller._views.values()
+    (old,) = view.active.values()
+    assert not is_pod_ready(old)
+    ready = copy.deepcopy(old)
+    ready["metadata"]["resourceVersion"] = str(int(old["metadata"]["resourceVersion"]) + 1)
+    ready["metadata"]["ownerReferences"] = old["metadata"]["ownerReferences"]
+    ready["metadata"]["labels"] = old["metadata"]["labels"]
+    ready["status"]["conditions"] = [{"type": "Ready", "status": "True"}]
+    controller.queue.add("default/frontend")
+    assert controller.queue.queued("default/frontend")
+    controller._on_pod(MODIFIED, ready, old)
+    assert "default/frontend" in controller.queue._delayed
+    assert view.ready[old["metadata"]["name"]] is ready

@@ -69,3 +69,24 @@ def test_stuck_deployment_is_rechecked_ten_times_a_second_at_most() -> None:
     # rechecked all along: a burst of 100, then 10 a second
     assert syncs[-1] > cluster.loop.now - SECOND
     assert 1000 <= len(syncs) <= 100 + 10 * 100 + 5
+
+
+def test_queued_means_an_add_would_change_nothing() -> None:
+    """``queued`` lets a handler skip work whose only effect is re-adding a waiting key: it must
+    be false while a drain runs (an add then schedules the next drain) and for a key being
+    processed (an add marks it dirty)."""
+    seen: dict[str, tuple[bool, bool]] = {}
+    q = queue()
+
+    def handler(key: str) -> None:
+        seen[key] = (q.queued("a"), q.queued("b"))
+
+    q.handler = handler
+    assert not q.queued("a")
+    q.add("a")
+    q.add("b")
+    assert q.queued("a") and q.queued("b")
+    q.cluster.loop.advance(1 * SECOND)
+    # during the drain: "a" is processing, "b" waits but no drain is scheduled
+    assert seen["a"] == (False, False)
+    assert not q.queued("a") and not q.queued("b")
