@@ -132,7 +132,8 @@ class Algorithm:
         self.force_slow = False
         # How many cycles took each path (tests check the fast path is really used).
         self.paths = {"fast": 0, "node-by-node": 0}
-        self._filter_cache: dict[tuple[Any, ...], Status | None] = {}
+        # signature id → class id → the filters' verdict
+        self._filter_cache: dict[int, dict[int, Status | None]] = {}
         self._score_cache: dict[tuple[Any, ...], tuple[int, int, int, int]] = {}
         self._totals_cache: dict[tuple[Any, ...], list[int]] = {}
         self._signature_ids: dict[tuple[Any, ...], int] = {}
@@ -180,14 +181,14 @@ class Algorithm:
             soft = [c for c in spread.explicit_constraints(pod) if not c.hard]
             return SpreadContext(soft, require_all=True)
         selector = self.default_selector(pod)
-        key = (selector, bool(pod.owner_uid))
+        owned = bool(pod.owner_uid)
         hit = self._defaults.get(id(selector))
-        if hit is not None and hit[0] is selector and hit[1] == key[1]:
+        if hit is not None and hit[0] is selector and hit[1] == owned:
             return hit[2]
         ctx = SpreadContext(spread.default_constraints(pod, selector), require_all=False)
         if len(self._defaults) > 1000:
             self._defaults.clear()
-        self._defaults[id(selector)] = (selector, key[1], ctx)
+        self._defaults[id(selector)] = (selector, owned, ctx)
         return ctx
 
     def _totals(self, pod: PodInfo, items: list[tuple[NodeInfo, int]],
@@ -305,12 +306,16 @@ class Algorithm:
             self._score_cache.clear()
             self._totals_cache.clear()
         sig = self._signature_id(pod)
+        # One table of verdicts per signature: the loop below looks classes up by their id
+        # alone instead of building a (signature, class) key for each.
+        verdicts = filter_cache.get(sig)
+        if verdicts is None or len(verdicts) > _CACHE_LIMIT:
+            verdicts = filter_cache[sig] = {}
         total = 0
         for key, positions in part.members.items():
-            ck = (sig, key)
-            status = filter_cache.get(ck, _UNKNOWN)
+            status = verdicts.get(key, _UNKNOWN)
             if status is _UNKNOWN:
-                status = filter_cache[ck] = self.run_filters(pod, order[positions[0]])
+                status = verdicts[key] = self.run_filters(pod, order[positions[0]])
             if status is None:
                 feasible.append((key, positions))
                 total += len(positions)

@@ -331,7 +331,6 @@ class PodInfo:
         "requests",
         "required",
         "required_names",
-        "scheduler_name",
         "signature",
         "spread_constraints",
         "tolerations",
@@ -349,7 +348,6 @@ class PodInfo:
         self.labels: dict[str, str] = meta.get("labels") or {}
         self.priority = int(spec.get("priority") or 0)
         self.preemption_policy = spec.get("preemptionPolicy") or "PreemptLowerPriority"
-        self.scheduler_name = spec.get("schedulerName") or "default-scheduler"
         self.gated = bool(spec.get("schedulingGates"))
         self.nominated_node = (pod.get("status") or {}).get("nominatedNodeName") or ""
         (self.requests, self.nonzero, self.host_ports, self.images,

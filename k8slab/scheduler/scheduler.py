@@ -174,7 +174,9 @@ class Scheduler:
         return list(self._nominated.get(node, {}).values())
 
     def _nominate(self, info: PodInfo) -> None:
-        self._unnominate(info.key)
+        # Most pods were never nominated: skip the call then.
+        if info.key in self._nominated_node:
+            self._unnominate(info.key)
         if info.nominated_node:
             self._nominated.setdefault(info.nominated_node, {})[info.key] = info
             self._nominated_node[info.key] = info.nominated_node
@@ -271,14 +273,14 @@ class Scheduler:
     def _bind(self, pod: Obj, node: str) -> None:
         meta = pod["metadata"]
         ns, name = meta.get("namespace", "default"), meta["name"]
-        key = f"{ns}/{name}"
         live = self.api.try_get(POD, ns, name)  # type: ignore[arg-type]
         if live is None or live["metadata"].get("uid") != meta.get("uid"):
-            self.cache.forget(key)
+            self.cache.forget(f"{ns}/{name}")
             return
         try:
             bound = self.api.bind(ns, name, node, source=self.name)
         except StatusError as err:
+            key = f"{ns}/{name}"
             self.cache.forget(key)
             if (live.get("spec") or {}).get("nodeName"):
                 return
