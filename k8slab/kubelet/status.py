@@ -248,7 +248,8 @@ def pod_conditions(phase: str, statuses: list[Obj], sandbox_ready: bool,
                    scheduled_ltt: str, ltt: ConditionTimes, now: int,
                    generation: int | None) -> list[Obj]:
     """The kubelet-owned conditions, in order; ``ltt`` remembers each one's last flip, and
-    ``scheduled_ltt`` is the stored pod's ``PodScheduled`` time."""
+    ``scheduled_ltt`` is the stored pod's ``PodScheduled`` time. The list is shared with other
+    pods' statuses: never mutate it."""
     if phase in ("Succeeded", "Failed"):
         reason = "PodCompleted" if phase == "Succeeded" else "PodFailed"
         ready = ("False", reason, "")
@@ -287,7 +288,9 @@ def pod_conditions(phase: str, statuses: list[Obj], sandbox_ready: bool,
         if len(_CONDITION_LISTS) >= 65536:
             _CONDITION_LISTS.clear()
         _CONDITION_LISTS[key] = out
-    return list(out)
+    # The list itself is shared too (stored objects are never mutated): statuses that share it
+    # compare at once, and so do the conditions the store's checks look at.
+    return out
 
 
 def _condition(ctype: str, status: str, reason: str, message: str, ltt: str,
