@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..sim.memo import by_identity
 from ..sim.timefmt import rfc3339
 
 __all__ = ["ConditionTimes", "ContainerView", "container_status", "get_phase",
@@ -72,10 +73,12 @@ def terminated_state(c: Any) -> Obj:
     return out
 
 
-def _resources(spec: Obj) -> tuple[Obj | None, Obj | None]:
-    res = spec.get("resources")
-    if not res:
-        return None, None
+# The pods of one template share their containers' ``resources`` (not the containers: the
+# service account mount differs), so these dicts are built once per template rather than twice
+# per pod, and every status shares them (never mutated), which also makes comparing two
+# statuses quicker.
+@by_identity
+def _resources(res: Obj) -> tuple[Obj | None, Obj | None]:
     requests = res.get("requests") or {}
     limits = res.get("limits") or {}
     if not requests and not limits:
@@ -93,8 +96,9 @@ def container_status(view: ContainerView, mount_status: list[Obj] | None) -> Obj
     c = view.current
     status: Obj = {"name": spec.get("name", ""), "ready": view.ready,
                    "restartCount": view.restart_count, "started": view.started}
-    if spec.get("resources"):
-        allocated, resources = _resources(spec)
+    res = spec.get("resources")
+    if res:
+        allocated, resources = _resources(res)
         if allocated is not None:
             status["allocatedResources"] = allocated
         if resources is not None:
