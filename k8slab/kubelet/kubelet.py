@@ -512,13 +512,11 @@ class Kubelet:
     def _on_pod(self, event: str, pod: Obj, old: Obj | None) -> None:
         if not self.running:
             return
-        uid = pod["metadata"].get("uid", "")
+        rec = self.pods.get(pod["metadata"].get("uid", ""))
         if event == "DELETED":
-            rec = self.pods.get(uid)
             if rec is not None:
                 self._pod_removed(rec)
             return
-        rec = self.pods.get(uid)
         if rec is None:
             self._admit(pod)
             return
@@ -538,8 +536,9 @@ class Kubelet:
         self.pods[rec.uid] = rec
         self.by_key[rec.key] = rec
         rec.host_ip = self.node.ip
-        # Containers the runtime still knows (after a reboot) become the pod's history.
-        for name, view in rec.views.items():
+        # Containers the runtime still knows (after a reboot) become the pod's history (a new
+        # pod has none: the common case skips the lookups).
+        for name, view in rec.views.items() if rec.uid in self.runtime.containers else ():
             latest, previous = self.runtime.find(rec.uid, name)
             if latest is not None:
                 view.current, view.previous = latest, previous

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..sim.memo import by_identity
 from ..sim.timefmt import rfc3339
 
 __all__ = ["ConditionTimes", "ContainerView", "container_status", "get_phase",
@@ -72,10 +73,12 @@ def terminated_state(c: Any) -> Obj:
     return out
 
 
-def _resources(spec: Obj) -> tuple[Obj | None, Obj | None]:
-    res = spec.get("resources")
-    if not res:
-        return None, None
+# The pods of one template share their containers' ``resources`` (not the containers: the
+# service account mount differs), so these dicts are built once per template rather than twice
+# per pod, and every status shares them (never mutated), which also makes comparing two
+# statuses quicker.
+@by_identity
+def _resources(res: Obj) -> tuple[Obj | None, Obj | None]:
     requests = res.get("requests") or {}
     limits = res.get("limits") or {}
     if not requests and not limits:
@@ -93,8 +96,9 @@ def container_status(view: ContainerView, mount_status: list[Obj] | None) -> Obj
     c = view.current
     status: Obj = {"name": spec.get("name", ""), "ready": view.ready,
                    "restartCount": view.restart_count, "started": view.started}
-    if spec.get("resources"):
-        allocated, resources = _resources(spec)
+    res = spec.get("resources")
+    if res:
+        allocated, resources = _resources(res)
         if allocated is not None:
             status["allocatedResources"] = allocated
         if resources is not None:
@@ -248,7 +252,8 @@ def pod_conditions(phase: str, statuses: list[Obj], sandbox_ready: bool,
                    scheduled_ltt: str, ltt: ConditionTimes, now: int,
                    generation: int | None) -> list[Obj]:
     """The kubelet-owned conditions, in order; ``ltt`` remembers each one's last flip, and
-    ``scheduled_ltt`` is the stored pod's ``PodScheduled`` time."""
+    ``scheduled_ltt`` is the stored pod's ``PodScheduled`` time. The list is shared with other
+    pods' statuses: never mutate it."""
     if phase in ("Succeeded", "Failed"):
         reason = "PodCompleted" if phase == "Succeeded" else "PodFailed"
         ready = ("False", reason, "")
@@ -287,7 +292,9 @@ def pod_conditions(phase: str, statuses: list[Obj], sandbox_ready: bool,
         if len(_CONDITION_LISTS) >= 65536:
             _CONDITION_LISTS.clear()
         _CONDITION_LISTS[key] = out
-    return list(out)
+    # The list itself is shared too (stored objects are never mutated): statuses that share it
+    # compare at once, and so do the conditions the store's checks look at.
+    return out
 
 
 def _condition(ctype: str, status: str, reason: str, message: str, ltt: str,
