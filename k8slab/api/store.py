@@ -256,6 +256,8 @@ class APIServer:
         self._indexes: dict[Kind, dict[str, tuple[Callable[[Obj], Iterable[str]],
                                                   dict[str, dict[tuple[str, str], None]],
                                                   tuple[str, ...]]]] = {}
+        # kind → whether a status write may change an index key (see _status_moves_index)
+        self._status_moves: dict[Kind, bool] = {}
         # The admission chains, in order. Tuples: registering a plugin rebinds the attribute,
         # which is how the store knows its per-kind selection (_plan) is stale.
         self.mutating: tuple[Admission, ...] = ()
@@ -382,6 +384,7 @@ class APIServer:
         """
         table: dict[str, dict[tuple[str, str], None]] = {}
         self._indexes.setdefault(kind, {})[name] = (key, table, reads)
+        self._status_moves.pop(kind, None)
         for obj in self.iter_kind(kind):
             m = _meta(obj)
             for value in key(obj):
@@ -710,7 +713,11 @@ class APIServer:
         if dry_run:
             return new
         meta["resourceVersion"] = self._next_rv()
-        self._put(kind, ns, name, new, old)
+        if status and not self._status_moves_index(kind, strategy.status_metadata):
+            # Every index key reads a part the status write kept (a pod's two status writes).
+            self._data[kind][ns][name] = new
+        else:
+            self._put(kind, ns, name, new, old)
         # Objects whose finalizers are all gone after deletion was requested disappear.
         if meta.get("deletionTimestamp") and not meta.get("finalizers") and (
             kind.kind != "Pod" and kind.kind != "Namespace"
@@ -720,6 +727,19 @@ class APIServer:
             self._record(source, "update-status" if status else "update", kind, new)
             self._notify(kind, MODIFIED, new, old)
         return new
+
+    def _status_moves_index(self, kind: Kind, status_metadata: tuple[str, ...]) -> bool:
+        """Whether a status write of ``kind`` may change one of its index keys: it keeps every
+        part of the object but ``status`` and the ``status_metadata`` keys (remembered per
+        kind until an index is added)."""
+        moves = self._status_moves.get(kind)
+        if moves is None:
+            moves = self._status_moves[kind] = any(
+                not reads or reads[0] == "status" or (reads[0] == "metadata" and (
+                    len(reads) == 1 or reads[1] in status_metadata
+                    or reads[1] == "resourceVersion"))
+                for _key, _table, reads in self._indexes.get(kind, {}).values())
+        return moves
 
     def _put(self, kind: Kind, ns: str, name: str, new: Obj, old: Obj | None) -> None:
         self._data.setdefault(kind, {}).setdefault(ns, {})[name] = new

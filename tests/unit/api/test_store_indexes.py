@@ -79,3 +79,43 @@ def test_a_write_that_keeps_the_part_the_key_reads_does_not_compute_the_key() ->
     assert calls == ["a", "a"]
     assert _names(api.by_index(CONFIGMAP, "colour", "green")) == ["a"]
     assert api.by_index(CONFIGMAP, "colour", "red") == []
+
+
+POD = by_gvk("v1", "Pod")
+
+
+def _phase(obj: dict[str, Any]) -> list[str]:
+    calls.append("phase")
+    return [(obj.get("status") or {}).get("phase", "")]
+
+
+def _node(obj: dict[str, Any]) -> list[str]:
+    calls.append("node")
+    node = (obj.get("spec") or {}).get("nodeName")
+    return [node] if node else []
+
+
+def test_a_status_write_skips_indexes_only_while_none_reads_what_it_changes() -> None:
+    api = _api()
+    api.add_index(POD, "node", _node, reads=("spec",))
+    api.create({"apiVersion": "v1", "kind": "Pod",
+                "metadata": {"name": "p", "namespace": "default"},
+                "spec": {"containers": [{"name": "c", "image": "nginx"}]}},
+               source="test")
+    api.bind("default", "p", "n1", source="test")
+    calls.clear()
+    pod = api.get(POD, "default", "p")
+    api.update({**pod, "status": {**pod["status"], "phase": "Running"}}, source="test",
+               status=True, trusted=True)
+    assert calls == []  # the status write kept the spec: not asked
+    assert _names(api.by_index(POD, "node", "n1")) == ["p"]
+    assert api.by_index(POD, "node", "n1")[0]["status"]["phase"] == "Running"
+    # An index on the status: from now on status writes reach it.
+    api.add_index(POD, "phase", _phase)
+    calls.clear()
+    pod = api.get(POD, "default", "p")
+    api.update({**pod, "status": {**pod["status"], "phase": "Succeeded"}}, source="test",
+               status=True, trusted=True)
+    assert "phase" in calls
+    assert _names(api.by_index(POD, "phase", "Succeeded")) == ["p"]
+    assert api.by_index(POD, "phase", "Running") == []
