@@ -10,7 +10,7 @@ so a 30,000-pod run stays cheap to keep.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from itertools import chain
+from itertools import chain, count
 from typing import Any, NamedTuple, overload
 
 __all__ = ["Record", "Trace"]
@@ -38,10 +38,12 @@ class Record(NamedTuple):
 class Trace:
     """Append-only list of :class:`Record` with simple filtered views.
 
-    Records are kept as flat tuples of strings, ints and (for the detail) keys and values, and
-    handed out as :class:`Record`: the garbage collector stops tracking such a tuple, but never
-    a tuple subclass or a tuple holding a dict, and a 30,000-pod run appends half a million of
-    them (every full collection would walk them all).
+    Records are kept as plain tuples of strings and ints with the detail as a flat tuple of
+    keys and values, their sequence number being their place in the list, and handed out as
+    :class:`Record`: the garbage collector stops tracking such a tuple, but never a tuple
+    subclass or a tuple holding a dict, and a 30,000-pod run appends half a million of them
+    (every full collection would walk them all). The detail tuple is kept as the caller built
+    it: one tuple of seven built per record, not one of twenty spread from it.
     """
 
     def __init__(self) -> None:
@@ -65,14 +67,13 @@ class Trace:
                     name: str, detail: tuple[Any, ...]) -> None:
         """:meth:`append` with the detail given flat (``key, value, key, value…``), for the
         callers that write one for every pod (the event recorders, the store's digests)."""
-        self._records.append((len(self._records), time, source, action, kind, namespace, name,
-                              *detail))
+        self._records.append((time, source, action, kind, namespace, name, detail))
 
     def __len__(self) -> int:
         return len(self._records)
 
     def __iter__(self) -> Iterator[Record]:
-        return map(_make, self._records)
+        return map(_make, count(), self._records)
 
     @overload
     def __getitem__(self, index: int) -> Record: ...
@@ -82,12 +83,13 @@ class Trace:
 
     def __getitem__(self, index: int | slice) -> Record | list[Record]:
         if isinstance(index, slice):
-            return list(map(_make, self._records[index]))
-        return _make(self._records[index])
+            return list(map(_make, range(len(self._records))[index], self._records[index]))
+        seq = range(len(self._records))[index]  # a negative index counts from the end
+        return _make(seq, self._records[seq])
 
     def since(self, seq: int) -> list[Record]:
         """Records appended at or after sequence number ``seq``."""
-        return list(map(_make, self._records[seq:]))
+        return list(map(_make, count(seq), self._records[seq:]))
 
     def select(
         self,
@@ -102,27 +104,28 @@ class Trace:
     ) -> list[Record]:
         """Records matching every given filter (``source`` matches a prefix)."""
         out = []
-        for r in self._records:
-            if kind is not None and r[4] != kind:
+        for seq, r in enumerate(self._records):
+            if kind is not None and r[3] != kind:
                 continue
-            if action is not None and r[3] != action:
+            if action is not None and r[2] != action:
                 continue
-            if source is not None and not r[2].startswith(source):
+            if source is not None and not r[1].startswith(source):
                 continue
-            if namespace is not None and r[5] != namespace:
+            if namespace is not None and r[4] != namespace:
                 continue
-            if name is not None and r[6] != name:
+            if name is not None and r[5] != name:
                 continue
-            if start is not None and r[1] < start:
+            if start is not None and r[0] < start:
                 continue
-            if end is not None and r[1] > end:
+            if end is not None and r[0] > end:
                 continue
-            out.append(_make(r))
+            out.append(_make(seq, r))
         return out
 
 
 _flat = chain.from_iterable
 
 
-def _make(record: tuple[Any, ...]) -> Record:
-    return Record(*record[:7], dict(zip(record[7::2], record[8::2])))
+def _make(seq: int, record: tuple[Any, ...]) -> Record:
+    detail = record[6]
+    return Record(seq, *record[:6], dict(zip(detail[::2], detail[1::2])))

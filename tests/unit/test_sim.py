@@ -339,3 +339,23 @@ def test_passed_remembers_keys_with_their_values_pinned_and_stays_bounded() -> N
     for n in range(3):
         passed.remember(("other", n), ())
     assert len(passed) <= 3 and key not in passed  # emptied past the limit
+
+
+def test_trace_records_know_their_place_however_they_are_read() -> None:
+    from k8slab.sim.trace import Record, Trace
+
+    trace = Trace()
+    for i in range(6):
+        trace.append(10 * i, f"c{i % 2}", "update", "Pod", "default", f"p{i}", {"n": i})
+    trace.append_flat(60, "c0", "event", "Pod", "default", "p6", ("reason", "Started"))
+    expected = [Record(i, 10 * i, f"c{i % 2}", "update", "Pod", "default", f"p{i}", {"n": i})
+                for i in range(6)]
+    expected.append(Record(6, 60, "c0", "event", "Pod", "default", "p6", {"reason": "Started"}))
+    assert list(trace) == expected and len(trace) == 7
+    assert trace[-1] == expected[-1] and trace[2] == expected[2]
+    assert trace[1:6:2] == expected[1:6:2] and trace[-3:] == expected[-3:]
+    assert trace[::-2] == expected[::-2]
+    assert trace.since(4) == expected[4:]
+    assert trace.select(source="c1") == expected[1:6:2]
+    assert trace.select(start=20, end=40, action="update") == expected[2:5]
+    assert trace.select(kind="Pod", name="p6") == [expected[6]]
