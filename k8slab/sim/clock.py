@@ -111,6 +111,7 @@ class Loop:
         self._whens: list[int] = []
         self._due: dict[int, list[Timer]] = {}
         self._pos = 0
+        # callbacks run (a run_while adds its own when it returns)
         self.steps = 0
         # The condition of the run_while in progress (None in run_until): see pausing().
         self._condition: Callable[[], bool] | None = None
@@ -257,30 +258,39 @@ class Loop:
         whens, due_at = self._whens, self._due
         pop = heapq.heappop
         deadline = self.now + limit
-        while condition():
-            now = self.now
-            if now >= deadline:
-                return False
-            target = now + poll
-            if target > deadline:
-                target = deadline
-            # _head() and _drop_head(), inlined: the next timer not cancelled, if due by target
-            while whens and whens[0] <= target:
-                when = whens[0]
-                due = due_at[when]
-                pos = self._pos
-                timer = due[pos]
-                if pos + 1 == len(due):
-                    del due_at[pop(whens)]
-                    self._pos = 0
+        # Counted here and added on the way out (runs nested in a callback add their own).
+        steps = 0
+        try:
+            while condition():
+                now = self.now
+                if now >= deadline:
+                    return False
+                target = now + poll
+                if target > deadline:
+                    target = deadline
+                # _head() and _drop_head(), inlined: the next timer not cancelled, if due by
+                # target; else the clock moves to target
+                while whens:
+                    when = whens[0]
+                    if when > target:
+                        self.now = target
+                        break
+                    due = due_at[when]
+                    pos = self._pos
+                    timer = due[pos]
+                    if pos + 1 == len(due):
+                        del due_at[pop(whens)]
+                        self._pos = 0
+                    else:
+                        self._pos = pos + 1
+                    if timer.cancelled:
+                        continue
+                    self.now = when
+                    steps += 1
+                    timer.callback(*timer.args)
+                    break
                 else:
-                    self._pos = pos + 1
-                if timer.cancelled:
-                    continue
-                self.now = when
-                self.steps += 1
-                timer.callback(*timer.args)
-                break
-            else:
-                self.now = target
-        return True
+                    self.now = target
+            return True
+        finally:
+            self.steps += steps
