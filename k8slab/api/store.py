@@ -55,10 +55,9 @@ DEPRECATED: dict[tuple[str, str, str], str] = {
 Admission = Callable[[Obj, str, "Obj | None"], None]
 # (kinds as (group, kind) or None for all, operations or None for all, namespaced kinds only)
 Scope = tuple["frozenset[tuple[str, str]] | None", "frozenset[str] | None", bool]
-# kind, strategy, mutating and validating plugins in scope, the chains they were chosen from,
-# apiVersion as stored (a tuple: it is unpacked on every write)
-_Plan = tuple[Kind, Strategy, list[Admission], list[Admission], tuple[Admission, ...],
-              tuple[Admission, ...], str]
+# kind, strategy, mutating and validating plugins in scope, apiVersion as stored (a tuple: it
+# is unpacked on every write)
+_Plan = tuple[Kind, Strategy, list[Admission], list[Admission], str]
 
 
 def admission_scope(
@@ -258,12 +257,11 @@ class APIServer:
                                                   tuple[str, ...]]]] = {}
         # kind → whether a status write may change an index key (see _status_moves_index)
         self._status_moves: dict[Kind, bool] = {}
-        # The admission chains, in order. Tuples: registering a plugin rebinds the attribute,
-        # which is how the store knows its per-kind selection (_plan) is stale.
-        self.mutating: tuple[Admission, ...] = ()
-        self.validating: tuple[Admission, ...] = ()
         # (apiVersion, kind, operation) of a write → what the write needs: see _plan
         self._plans: dict[tuple[Any, Any, str], _Plan] = {}
+        # The admission chains, in order (see the mutating and validating properties).
+        self._mutating: tuple[Admission, ...] = ()
+        self._validating: tuple[Admission, ...] = ()
         # kind name → what the trace keeps of a write, flat (key, value, key, value…)
         self.digests: dict[str, Callable[[Obj], tuple[Any, ...]]] = {}
         # apiserver flags and cluster facts strategies need (service CIDR, node port range…)
@@ -351,24 +349,43 @@ class APIServer:
     def count(self, kind: Kind) -> int:
         return sum(len(v) for v in self._data.get(kind, {}).values())
 
+    @property
+    def mutating(self) -> tuple[Admission, ...]:
+        """The mutating admission chain, in order. Registering a plugin assigns a new chain,
+        which forgets the remembered write plans (see _plan)."""
+        return self._mutating
+
+    @mutating.setter
+    def mutating(self, chain: tuple[Admission, ...]) -> None:
+        self._mutating = tuple(chain)
+        self._plans.clear()
+
+    @property
+    def validating(self) -> tuple[Admission, ...]:
+        """The validating admission chain, in order (assigned like :attr:`mutating`)."""
+        return self._validating
+
+    @validating.setter
+    def validating(self, chain: tuple[Admission, ...]) -> None:
+        self._validating = tuple(chain)
+        self._plans.clear()
+
     def _plan(self, obj: Obj, operation: str) -> _Plan:
         """What a write of ``obj`` needs before its fields are looked at: the kind, its
         strategy, its apiVersion as stored and the admission plugins in scope.
 
         Components write the same few kinds again and again (a pod costs nine writes), so this
-        is remembered per apiVersion, kind and operation. The entry holds the chains its
-        plugins were chosen from and is rebuilt when a chain has been rebound.
+        is remembered per apiVersion, kind and operation, until a chain is assigned.
         """
         key = (obj.get("apiVersion", ""), obj.get("kind", ""), operation)
         plan = self._plans.get(key)
-        mutating, validating = self.mutating, self.validating
-        if plan is None or plan[4] is not mutating or plan[5] is not validating:
+        if plan is None:
             kind = self.kind_of(obj)
             plan = self._plans[key] = (
                 kind, strategy_for(kind.group, kind.kind),
-                [p for p in mutating if _in_scope(p, kind, operation)],
-                [p for p in validating if _in_scope(p, kind, operation)],
-                mutating, validating, kind.api_version)
+                [p for p in self._mutating if _in_scope(p, kind, operation)],
+                [p for p in self._validating if _in_scope(p, kind, operation)],
+                kind.api_version)
         return plan
 
     # --------------------------------------------------------------- indexes
@@ -549,7 +566,7 @@ class APIServer:
         if not trusted:
             obj = copy.deepcopy(obj)
             self.decode(obj)
-        kind, strategy, mutating, validating, _, _, api_version = self._plan(obj, "CREATE")
+        kind, strategy, mutating, validating, api_version = self._plan(obj, "CREATE")
         if self.warning_sink is not None:
             self._warn(kind)
         obj = dict(obj)
@@ -637,7 +654,7 @@ class APIServer:
         if not trusted:
             obj = copy.deepcopy(obj)
             self.decode(obj)
-        kind, strategy, mutating, validating, _, _, _ = self._plan(obj, "UPDATE")
+        kind, strategy, mutating, validating, _ = self._plan(obj, "UPDATE")
         if self.warning_sink is not None:
             self._warn(kind)
         meta_in = _meta(obj)
