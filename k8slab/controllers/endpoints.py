@@ -147,6 +147,10 @@ class EndpointsController(Controller):
         self.enqueue(svc)
 
     def _on_pod(self, event: str, pod: Obj, old: Obj | None) -> None:
+        # Every pod write of the cluster asks, and most namespaces have no Service with a
+        # selector: then no pod event there can matter (pod_changed would answer none).
+        if not self.members.selectors.get(pod["metadata"].get("namespace", "")):
+            return
         for ns, name in self.members.pod_changed(event, pod, old):
             self.queue.add(f"{ns}/{name}")
 

@@ -209,8 +209,6 @@ class ServiceMembers:
 
     def pod_changed(self, event: str, pod: Obj, old: Obj | None) -> list[tuple[str, str]]:
         """Record a pod event; the Services whose endpoints it may change."""
-        # Every pod write of the cluster asks, twice (Endpoints and EndpointSlices), and most
-        # namespaces have no selecting Service: that answer comes first.
         services = self.selectors.get(pod["metadata"].get("namespace", ""))
         if not services:
             return []
@@ -292,6 +290,10 @@ class EndpointSliceController(Controller):
         self.enqueue(svc)
 
     def _on_pod(self, event: str, pod: Obj, old: Obj | None) -> None:
+        # Every pod write of the cluster asks, and most namespaces have no Service with a
+        # selector: then no pod event there can matter (pod_changed would answer none).
+        if not self.members.selectors.get(pod["metadata"].get("namespace", "")):
+            return
         for ns, name in self.members.pod_changed(event, pod, old):
             self.queue.add(f"{ns}/{name}")
 

@@ -49,13 +49,14 @@ class ResourceQuotaController(Controller):
             self.queue.add(rq["metadata"].get("namespace", ""))
 
     def _on_object(self, event: str, obj: Obj, old: Obj | None) -> None:
-        namespace = obj["metadata"].get("namespace", "")
-        if not self.api.has_objects(QUOTA, namespace):
-            return
+        # (the event's own test first: most events, a pod's writes, fail it, and it is
+        # cheaper than asking the store whether the namespace has a quota)
         terminal = ("Succeeded", "Failed")
         if event == DELETED or ((obj.get("status") or {}).get("phase") in terminal and (
                 old is None or (old.get("status") or {}).get("phase") not in terminal)):
-            self.queue.add(namespace)
+            namespace = obj["metadata"].get("namespace", "")
+            if self.api.has_objects(QUOTA, namespace):
+                self.queue.add(namespace)
 
     def sync(self, key: str) -> None:
         for rq in sorted(self.api.iter_kind(QUOTA, key), key=lambda q: q["metadata"]["name"]):
