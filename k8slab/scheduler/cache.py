@@ -67,10 +67,15 @@ class Partition:
         old = self.key_of.get(ni.name)
         new = self.class_id(self._key(ni))
         if self.owner:
-            delta_zone = ni.labels.get(ZONE_LABEL, "")
-            self.zone_counts[old_zone] = self.zone_counts.get(old_zone, 0) - old_owner_count
-            self.zone_counts[delta_zone] = (self.zone_counts.get(delta_zone, 0)
-                                            + ni.owners.get(self.owner, 0))
+            zone = ni.labels.get(ZONE_LABEL, "")
+            counts = self.zone_counts
+            new_count = ni.owners.get(self.owner, 0)
+            if zone == old_zone:
+                # The node's pods came or went (its zone is the same): one update.
+                counts[zone] = counts.get(zone, 0) - old_owner_count + new_count
+            else:
+                counts[old_zone] = counts.get(old_zone, 0) - old_owner_count
+                counts[zone] = counts.get(zone, 0) + new_count
         if old == new:
             return
         if old is not None:

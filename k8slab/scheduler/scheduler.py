@@ -128,7 +128,7 @@ class Scheduler:
         spec = pod.get("spec") or {}
         node = spec.get("nodeName")
         if node:
-            self._on_assigned(key, pod, meta, spec, node)
+            self._on_assigned(key, pod, old, meta, spec, node)
             return
         if (spec.get("schedulerName") or self.name) != self.name:
             return
@@ -138,7 +138,8 @@ class Scheduler:
         self.queue.add(info)
         self._nominate(info)
 
-    def _on_assigned(self, key: str, pod: Obj, meta: Obj, spec: Obj, node: str) -> None:
+    def _on_assigned(self, key: str, pod: Obj, old: Obj | None, meta: Obj, spec: Obj,
+                     node: str) -> None:
         if key in self.queue.pods:
             self.queue.delete(key)
         if key in self._nominated_node:
@@ -150,16 +151,26 @@ class Scheduler:
                 self._assigned_pod_gone(entry)
             return
         cached = cache.pods.get(key)
-        if (cached is not None and cached.node == node and cached.uid == meta.get("uid")
-                and cached.terminating == bool(meta.get("deletionTimestamp"))):
-            # A status update keeps the spec object (the bind keeps the containers list).
-            cached_spec = cached.pod.get("spec") or {}
-            if cached_spec is spec or cached_spec.get("containers") is spec.get("containers"):
-                # The bind of an assumed pod, or a status update: nothing the cache counts
-                # changed.
+        if cached is not None and cached.terminating == bool(meta.get("deletionTimestamp")):
+            if cached.pod is old and old.get("spec") is spec:  # type: ignore[union-attr]
+                # An update that keeps the spec of the very pod the entry holds (a bound pod's
+                # status writes): an entry holding an assigned pod is accounted on its nodeName
+                # (add_pod is given it; the swap below checks it), an update keeps the uid, and
+                # only a pending pod (no nodeName, so never this spec) is ever in
+                # ``assumed``. So node, uid and the assumed mark need no check, and with the
+                # same spec and deletion mark nothing the entry counts changed.
                 cached.pod = pod
-                cache.assumed.pop(key, None)
                 return
+            if cached.node == node and cached.uid == meta.get("uid"):
+                # A status update keeps the spec object (the bind keeps the containers list).
+                cached_spec = cached.pod.get("spec") or {}
+                if (cached_spec is spec
+                        or cached_spec.get("containers") is spec.get("containers")):
+                    # The bind of an assumed pod, or a status update: nothing the cache
+                    # counts changed.
+                    cached.pod = pod
+                    cache.assumed.pop(key, None)
+                    return
         cache.add_pod(pod, node)
 
     def _on_selector_source(self, event: str, obj: Obj, old: Obj | None) -> None:
@@ -250,11 +261,13 @@ class Scheduler:
     def _cycle(self, qpi: QueuedPodInfo) -> None:
         info = qpi.info
         pod = self.api.try_get(POD, info.namespace, info.name)  # type: ignore[arg-type]
-        if (pod is None or pod["metadata"].get("uid") != info.uid
-                or (pod.get("spec") or {}).get("nodeName")):
-            self.queue.done(qpi.key)
-            return
         if pod is not info.pod:
+            # The queued pod itself is unassigned (only pods without a nodeName are queued) and
+            # has its uid: only another object needs the checks.
+            if (pod is None or pod["metadata"].get("uid") != info.uid
+                    or (pod.get("spec") or {}).get("nodeName")):
+                self.queue.done(qpi.key)
+                return
             info = qpi.info = PodInfo(pod)
         if pod["metadata"].get("deletionTimestamp"):
             self.recorder.eventf(pod, "Warning", "FailedScheduling", "Scheduling",
