@@ -167,6 +167,10 @@ class _Plugins:
     def __init__(self, api: APIServer) -> None:
         self.api = api
         self.rng = api.streams("serviceaccount-admission")
+        # The last stored Namespace a create was admitted in (not terminating). Stored objects
+        # are never mutated, so while the store hands out this very dict its phase is known;
+        # the reference pins it.
+        self._live_namespace: Obj | None = None
 
     # ------------------------------------------------------------ NamespaceLifecycle
 
@@ -179,10 +183,11 @@ class _Plugins:
         ns_name = (obj.get("metadata") or {}).get("namespace") or ""
         ns = self.api.try_get(NAMESPACE, "", ns_name) if ns_name else None
         if ns is not None:
-            if operation != "CREATE":
+            if ns is self._live_namespace or operation != "CREATE":
                 return
             status = ns.get("status")
             if not status or status.get("phase") != "Terminating":
+                self._live_namespace = ns
                 return
         kind = self.api.kind_of(obj)
         if (kind.kind == "Namespace" and kind.group == "") or not kind.namespaced:
