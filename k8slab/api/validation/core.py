@@ -2595,7 +2595,9 @@ def validate_event(event: dict[str, Any]) -> list[FieldError]:
         errs = validate_object_meta(meta, namespaced=True)
     involved = event.get("involvedObject")
     involved_ns = involved.get("namespace") if isinstance(involved, dict) else None
-    if involved_ns and involved_ns != meta.get("namespace", ""):
+    # The namespace read above (None when missing, where upstream reads ""): a truthy
+    # involvedObject namespace differs from both alike.
+    if involved_ns and involved_ns != namespace:
         errs.append(invalid_value("involvedObject.namespace", involved_ns,
                                   "does not match event.namespace"))
     return errs
