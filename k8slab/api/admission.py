@@ -167,19 +167,28 @@ class _Plugins:
     def __init__(self, api: APIServer) -> None:
         self.api = api
         self.rng = api.streams("serviceaccount-admission")
+        # The last stored Namespace a create was admitted in (not terminating). Stored objects
+        # are never mutated, so while the store hands out this very dict its phase is known;
+        # the reference pins it.
+        self._live_namespace: Obj | None = None
 
     # ------------------------------------------------------------ NamespaceLifecycle
 
     @admission_scope(namespaced_only=True)
     def namespace_lifecycle(self, obj: Obj, operation: str, old: Obj | None) -> None:
         assert NAMESPACE is not None
-        ns_name = _meta(obj).get("namespace") or ""
+        # Every write of a namespaced object comes here (6+ per pod): the common case, an
+        # existing namespace, returns first, whatever the kind (resolved only to refuse); only
+        # a create needs the namespace's phase.
+        ns_name = (obj.get("metadata") or {}).get("namespace") or ""
         ns = self.api.try_get(NAMESPACE, "", ns_name) if ns_name else None
-        # Admitted whatever the kind (the kind is resolved only to refuse): every write of a
-        # namespaced object comes here, and only a create needs the namespace's phase.
-        if ns is not None and (operation != "CREATE" or
-                               (ns.get("status") or {}).get("phase") != "Terminating"):
-            return
+        if ns is not None:
+            if ns is self._live_namespace or operation != "CREATE":
+                return
+            status = ns.get("status")
+            if not status or status.get("phase") != "Terminating":
+                self._live_namespace = ns
+                return
         kind = self.api.kind_of(obj)
         if (kind.kind == "Namespace" and kind.group == "") or not kind.namespaced:
             return
@@ -473,7 +482,7 @@ class _Plugins:
             return
         # The store drops the namespace of cluster-scoped objects on create, and a namespace
         # without quotas is the common case: both return before the kind is resolved.
-        namespace = _meta(obj).get("namespace", "")
+        namespace = (obj.get("metadata") or {}).get("namespace", "")
         if not namespace or not self.api.has_objects(RESOURCE_QUOTA, namespace):
             return
         kind = self.api.kind_of(obj)

@@ -37,6 +37,7 @@ from ..errors import (
 from .meta import (
     FIELD_IMMUTABLE_ERROR_MSG,
     IS_NEGATIVE_ERROR_MSG,
+    VALID_NAMESPACES,
     inclusive_range_error,
     is_config_map_key,
     is_dns1123_label,
@@ -2575,10 +2576,6 @@ def validate_persistent_volume(pv: dict[str, Any]) -> list[FieldError]:
 
 # ============================================================================ events, leases
 
-# Namespaces an Event's metadata of only a name and a namespace was accepted in (bounded).
-_EVENT_NAMESPACES: set[str] = set()
-
-
 def validate_event(event: dict[str, Any]) -> list[FieldError]:
     """``ValidateEventCreate`` for core/v1 Events (the legacy shape)."""
     # Every component writes ~5 Events per pod: the two maps are read without _d's calls.
@@ -2587,21 +2584,20 @@ def validate_event(event: dict[str, Any]) -> list[FieldError]:
         meta = {}
     # A recorder's Event arrives with a fresh name in one of a few namespaces and nothing
     # else in its metadata. Of such metadata validate_object_meta checks only that the name
-    # is a DNS subdomain and the namespace a DNS label: a namespace it accepted before is not
-    # checked again (a string: its value is the key). Errors always come from the full check.
+    # is a DNS subdomain and the namespace a DNS label: a namespace it accepted before (in
+    # VALID_NAMESPACES, which it fills) is not checked again. Errors always come from the full
+    # check.
     name, namespace = meta.get("name"), meta.get("namespace")
-    if (len(meta) == 2 and type(namespace) is str and namespace in _EVENT_NAMESPACES
+    if (len(meta) == 2 and type(namespace) is str and namespace in VALID_NAMESPACES
             and name and not is_dns1123_subdomain(name)):
         errs: list[FieldError] = []
     else:
         errs = validate_object_meta(meta, namespaced=True)
-        if not errs and len(meta) == 2 and type(namespace) is str and name:
-            if len(_EVENT_NAMESPACES) >= 1024:
-                _EVENT_NAMESPACES.clear()
-            _EVENT_NAMESPACES.add(namespace)
     involved = event.get("involvedObject")
     involved_ns = involved.get("namespace") if isinstance(involved, dict) else None
-    if involved_ns and involved_ns != meta.get("namespace", ""):
+    # The namespace read above (None when missing, where upstream reads ""): a truthy
+    # involvedObject namespace differs from both alike.
+    if involved_ns and involved_ns != namespace:
         errs.append(invalid_value("involvedObject.namespace", involved_ns,
                                   "does not match event.namespace"))
     return errs

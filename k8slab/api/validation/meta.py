@@ -24,6 +24,7 @@ from ..errors import FieldError, forbidden_field, invalid_value, required, too_l
 
 __all__ = [
     "NAME_CHECKS",
+    "VALID_NAMESPACES",
     "inclusive_range_error",
     "is_config_map_key",
     "is_dns1035_label",
@@ -521,6 +522,12 @@ def validate_finalizers(finalizers: Any, path: str) -> list[FieldError]:
     return errs
 
 
+# Namespace names is_dns1123_label accepted (bounded). Every namespaced write checks its
+# namespace, and a cluster has a few: a string is its own key, so one accepted before is not
+# checked again. validate_event's fast path reads it too.
+VALID_NAMESPACES: set[str] = set()
+
+
 def validate_object_meta(
     meta: dict[str, Any],
     *,
@@ -546,9 +553,14 @@ def validate_object_meta(
     if namespaced:
         if not ns:
             errs.append(required(f"{path}.namespace"))
-        else:
-            for msg in is_dns1123_label(ns):
+        elif not (type(ns) is str and ns in VALID_NAMESPACES):
+            msgs = is_dns1123_label(ns)
+            for msg in msgs:
                 errs.append(invalid_value(f"{path}.namespace", ns, msg))
+            if not msgs and type(ns) is str:
+                if len(VALID_NAMESPACES) >= 1024:
+                    VALID_NAMESPACES.clear()
+                VALID_NAMESPACES.add(ns)
     elif ns:
         errs.append(forbidden_field(f"{path}.namespace", "not allowed on this type"))
     if _GENERATION_AND_MAP_KEYS.isdisjoint(meta):

@@ -144,3 +144,20 @@ def test_plugins_do_not_mutate_shared_subtrees() -> None:
                         "metadata": {"name": "p", "namespace": "default"}, "spec": spec},
                        source="replicaset-controller", trusted=True)
     assert spec == snapshot
+
+
+def test_namespace_lifecycle_refuses_after_the_namespace_it_admitted_in_terminates() -> None:
+    # NamespaceLifecycle remembers the last namespace object a create was admitted in: the
+    # terminating namespace is a new object, which must be judged afresh.
+    cluster = world()
+    create(cluster, {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "gone"}})
+    cluster.loop.advance(1 * SECOND)
+    config = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c1",
+                                                                     "namespace": "gone"}}
+    create(cluster, config)  # admitted: "gone" is remembered as live
+    ns_kind = cluster.api.kind_of({"apiVersion": "v1", "kind": "Namespace"})
+    cluster.api.delete(ns_kind, "", "gone", source="kubectl")
+    config["metadata"]["name"] = "c2"
+    err = error(cluster, config)
+    assert err.message == ('configmaps "c2" is forbidden: unable to create new content in '
+                           "namespace gone because it is being terminated")

@@ -7,8 +7,11 @@ pkg/util/validation/field/errors.go (``ErrorBody``, ``ToAggregate``).
 
 from __future__ import annotations
 
+from typing import Any
+
 from k8slab.api.errors import FieldError, aggregate, go_repr, go_struct, invalid
 from k8slab.api.validation.meta import (
+    VALID_NAMESPACES,
     is_dns1123_label,
     is_qualified_name,
     is_valid_label_value,
@@ -111,3 +114,18 @@ def test_meta_update_name_is_immutable_and_no_new_finalizers_while_deleting() ->
     assert [str(e) for e in errs] == [
         "metadata.finalizers: Forbidden: no new finalizers can be added if the object is being "
         'deleted, found new finalizers []string{"example.com/x"}']
+
+
+def test_remembered_namespaces_give_the_full_answers() -> None:
+    # validate_object_meta skips the label check of a namespace it accepted before: with the
+    # set warm, every answer must be the one given with the set emptied (a namespace it
+    # refused must never be remembered).
+    namespaces: list[Any] = ["default", "Bad.NS", "a" * 64, "ok-ns", "ns_y", "", None, "a.b",
+                             "default", "Bad.NS", "a" * 64, "ns_y", "a.b"]
+    for ns in namespaces:
+        meta = {"name": "x", "namespace": ns}
+        warm = [validate_object_meta(meta, namespaced=True) for _ in range(2)]
+        VALID_NAMESPACES.clear()
+        cold = validate_object_meta(meta, namespaced=True)
+        assert warm == [cold, cold], ns
+    assert validate_object_meta({"name": "x", "namespace": "Bad.NS"}, namespaced=True) != []
