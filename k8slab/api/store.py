@@ -929,12 +929,14 @@ _POD = by_gvk("v1", "Pod")
 
 
 def _field(obj: Obj | None, path: str) -> str | None:
+    """The non-empty string at ``path`` (``spec.nodeName``) in ``obj``, or None."""
     cur: Any = obj
-    parts = _PATHS.get(path)
-    if parts is None:
-        parts = _PATHS[path] = path.split(".")
-    for part in parts:
-        if not isinstance(cur, dict):
-            return None
-        cur = cur.get(part)
+    parts = _PATHS.get(path) or _PATHS.setdefault(path, path.split("."))
+    # Of the values a stored object holds (JSON's), only a mapping has .get: every pod write
+    # asks this of a field watch's path.
+    try:
+        for part in parts:
+            cur = cur.get(part)
+    except AttributeError:
+        return None
     return cur if isinstance(cur, str) and cur else None
