@@ -350,7 +350,7 @@ class DaemonSetController(Controller):
                 live.append(p)
                 if f[2]:
                     failed.append(p)
-                if not outdated and f[4] != hash_ and f[5] != generation:  # not _updated(f)
+                if not outdated and not _updated(f, hash_, generation):
                     outdated = True
             for pod in failed:
                 self.recorder.event(ds, "Warning", "FailedDaemonPod",
@@ -546,7 +546,7 @@ class DaemonSetController(Controller):
                             available += 1
                         else:
                             waiting = True
-                    if f[4] == hash_ or f[5] == generation:  # _updated(f)
+                    if _updated(f, hash_, generation):
                         updated += 1
             elif node_pods:
                 misscheduled += 1

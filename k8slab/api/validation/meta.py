@@ -522,10 +522,10 @@ def validate_finalizers(finalizers: Any, path: str) -> list[FieldError]:
     return errs
 
 
-# Namespace names is_dns1123_label accepted (bounded). Every namespaced write checks its
-# namespace, and a cluster has a few: a string is its own key, so one accepted before is not
-# checked again. validate_event's fast path reads it too.
-VALID_NAMESPACES: set[str] = set()
+# A cluster has a few namespaces and every namespaced write checks its own: the names accepted
+# are remembered. validate_event's fast path asks the set of them too.
+_namespace_label = _remember_valid(is_dns1123_label)
+VALID_NAMESPACES: set[str] = _namespace_label.valid  # type: ignore[attr-defined]
 
 
 def validate_object_meta(
@@ -553,14 +553,9 @@ def validate_object_meta(
     if namespaced:
         if not ns:
             errs.append(required(f"{path}.namespace"))
-        elif not (type(ns) is str and ns in VALID_NAMESPACES):
-            msgs = is_dns1123_label(ns)
-            for msg in msgs:
+        elif not (type(ns) is str and ns in VALID_NAMESPACES):  # (a known one without a call)
+            for msg in _namespace_label(ns):
                 errs.append(invalid_value(f"{path}.namespace", ns, msg))
-            if not msgs and type(ns) is str:
-                if len(VALID_NAMESPACES) >= 1024:
-                    VALID_NAMESPACES.clear()
-                VALID_NAMESPACES.add(ns)
     elif ns:
         errs.append(forbidden_field(f"{path}.namespace", "not allowed on this type"))
     if _GENERATION_AND_MAP_KEYS.isdisjoint(meta):
