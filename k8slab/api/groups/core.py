@@ -24,7 +24,6 @@ Strategy notes worth knowing:
 from __future__ import annotations
 
 import base64
-import itertools
 from fractions import Fraction
 from typing import Any
 
@@ -467,22 +466,12 @@ def _controller_text(refs: list[Obj]) -> str:
     return ""
 
 
-# map(dict.get, conditions, _TYPE_KEY): their types.
-_TYPE_KEY = itertools.repeat("type")
-
-
-def _ready(conditions: Any) -> bool:
-    """The status of the first Ready condition is True (a running pod has five conditions
-    and every pod write is digested: their types are taken in C)."""
-    try:
-        types = list(map(dict.get, conditions, _TYPE_KEY))
-    except TypeError:
-        # An item that is no dict: the loop, which fails exactly where it always did.
-        for cond in conditions:
-            if cond.get("type") == "Ready":
-                return bool(cond.get("status") == "True")
-        return False
-    return "Ready" in types and conditions[types.index("Ready")].get("status") == "True"
+def _ready(conditions: list[Obj]) -> bool:
+    """The status of the first Ready condition is True."""
+    for cond in conditions:
+        if cond.get("type") == "Ready":
+            return bool(cond.get("status") == "True")
+    return False
 
 
 def _pod_digest(pod: Obj) -> tuple[Any, ...]:
