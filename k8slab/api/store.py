@@ -34,7 +34,7 @@ from ..sim.rand import Streams
 from ..sim.timefmt import rfc3339
 from ..sim.trace import Trace
 from . import errors
-from .kinds import Kind, by_gvk
+from .kinds import Kind, builtin, by_gvk
 from .registry import Strategy, strategy_for
 from .schema import schema
 from .selectors import Selector, matches_field_selector
@@ -925,7 +925,7 @@ class APIServer:
 
 
 _PATHS: dict[str, list[str]] = {}
-_POD = by_gvk("v1", "Pod")
+_POD = builtin("v1", "Pod")
 
 
 def _field(obj: Obj | None, path: str) -> str | None:

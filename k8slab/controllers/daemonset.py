@@ -28,7 +28,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from ..api.errors import StatusError
-from ..api.kinds import by_gvk
+from ..api.kinds import builtin
 from ..api.registry import strategy_for
 from ..api.store import DELETED
 from ..scheduler.framework import parse_taints, parse_tolerations, term_matches, tolerated
@@ -46,10 +46,10 @@ __all__ = ["DaemonSetController", "daemon_tolerations"]
 
 Obj = dict[str, Any]
 
-DS = by_gvk("apps/v1", "DaemonSet")
-POD = by_gvk("v1", "Pod")
-NODE = by_gvk("v1", "Node")
-REVISION = by_gvk("apps/v1", "ControllerRevision")
+DS = builtin("apps/v1", "DaemonSet")
+POD = builtin("v1", "Pod")
+NODE = builtin("v1", "Node")
+REVISION = builtin("apps/v1", "ControllerRevision")
 
 HASH_LABEL = "controller-revision-hash"
 GENERATION_LABEL = "pod-template-generation"

@@ -32,7 +32,7 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from ..api.errors import StatusError
-from ..api.kinds import Kind, by_gvk
+from ..api.kinds import builtin
 from .base import Controller, split_key
 from .endpointslice import (
     HEADLESS_LABEL,
@@ -53,9 +53,9 @@ __all__ = ["CONTROLLER_NAME", "LABEL_MANAGED_BY", "MAX_CAPACITY", "EndpointsCont
 
 Obj = dict[str, Any]
 
-POD: Kind = by_gvk("v1", "Pod")  # type: ignore[assignment]
-SERVICE: Kind = by_gvk("v1", "Service")  # type: ignore[assignment]
-ENDPOINTS: Kind = by_gvk("v1", "Endpoints")  # type: ignore[assignment]
+POD = builtin("v1", "Pod")
+SERVICE = builtin("v1", "Service")
+ENDPOINTS = builtin("v1", "Endpoints")
 
 LABEL_MANAGED_BY = "endpoints.kubernetes.io/managed-by"
 CONTROLLER_NAME = "endpoint-controller"

@@ -38,7 +38,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..api.errors import StatusError
-from ..api.kinds import by_gvk
+from ..api.kinds import builtin
 from ..api.store import DELETED
 from ..sim.clock import MILLISECOND, SECOND, Timer
 from ..sim.timefmt import rfc3339
@@ -57,9 +57,9 @@ __all__ = [
 
 Obj = dict[str, Any]
 
-NODE = by_gvk("v1", "Node")
-POD = by_gvk("v1", "Pod")
-LEASE = by_gvk("coordination.k8s.io/v1", "Lease")
+NODE = builtin("v1", "Node")
+POD = builtin("v1", "Pod")
+LEASE = builtin("coordination.k8s.io/v1", "Lease")
 POD_NODE_INDEX = "kubelet:spec.nodeName"
 
 NODE_MONITOR_PERIOD = 5 * SECOND

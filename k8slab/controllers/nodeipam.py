@@ -18,7 +18,7 @@ import ipaddress
 from typing import TYPE_CHECKING, Any
 
 from ..api.errors import StatusError
-from ..api.kinds import by_gvk
+from ..api.kinds import builtin
 from ..api.store import DELETED
 from .base import Controller
 
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 __all__ = ["CIDRSet", "NodeIpamController"]
 
 Obj = dict[str, Any]
-NODE = by_gvk("v1", "Node")
+NODE = builtin("v1", "Node")
 NODE_CIDR_MASK_SIZE = 24
 
 

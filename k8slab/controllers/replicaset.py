@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..api import defaults
 from ..api.errors import StatusError
-from ..api.kinds import Kind, by_gvk
+from ..api.kinds import Kind, builtin
 from ..api.selectors import Selector, from_label_selector
 from ..api.store import ADDED, DELETED, MODIFIED, APIServer
 from ..api.validation.meta import name_is_dns_subdomain
@@ -63,8 +63,8 @@ __all__ = [
 
 Obj = dict[str, Any]
 
-POD: Kind = by_gvk("v1", "Pod")  # type: ignore[assignment]
-REPLICASET: Kind = by_gvk("apps/v1", "ReplicaSet")  # type: ignore[assignment]
+POD = builtin("v1", "Pod")
+REPLICASET = builtin("apps/v1", "ReplicaSet")
 
 BURST_REPLICAS = 500  # replica_set.go BurstReplicas
 SLOW_START_INITIAL_BATCH = 1  # controller_utils.go SlowStartInitialBatchSize

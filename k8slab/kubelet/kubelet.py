@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any
 from ..api import errors
 from ..api.defaults import image_pull_policy
 from ..api.errors import StatusError
-from ..api.kinds import by_gvk
+from ..api.kinds import builtin
 from ..apps.base import HTTPRequest, HTTPResponse
 from ..apps.images import PAUSE_IMAGE, control_plane_images
 from ..apps.rootfs import PodFiles
@@ -81,12 +81,12 @@ __all__ = ["Kubelet", "PodRecord"]
 
 Obj = dict[str, Any]
 
-POD = by_gvk("v1", "Pod")
-NODE = by_gvk("v1", "Node")
-LEASE = by_gvk("coordination.k8s.io/v1", "Lease")
-SERVICE = by_gvk("v1", "Service")
-CONFIGMAP = by_gvk("v1", "ConfigMap")
-SECRET = by_gvk("v1", "Secret")
+POD = builtin("v1", "Pod")
+NODE = builtin("v1", "Node")
+LEASE = builtin("coordination.k8s.io/v1", "Lease")
+SERVICE = builtin("v1", "Service")
+CONFIGMAP = builtin("v1", "ConfigMap")
+SECRET = builtin("v1", "Secret")
 
 NODE_STATUS_UPDATE = 10 * SECOND
 NODE_STATUS_REPORT = 300 * SECOND

@@ -23,7 +23,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..api.errors import StatusError
-from ..api.kinds import by_gvk
+from ..api.kinds import builtin
 from ..api.selectors import Requirement, Selector, from_label_selector
 from ..api.store import DELETED
 from ..sim.clock import MILLISECOND, Timer
@@ -49,12 +49,12 @@ __all__ = ["BIND_LATENCY", "SCHEDULE_CYCLE", "Scheduler"]
 
 Obj = dict[str, Any]
 
-POD = by_gvk("v1", "Pod")
-NODE = by_gvk("v1", "Node")
-SERVICE = by_gvk("v1", "Service")
-RC = by_gvk("v1", "ReplicationController")
-RS = by_gvk("apps/v1", "ReplicaSet")
-STS = by_gvk("apps/v1", "StatefulSet")
+POD = builtin("v1", "Pod")
+NODE = builtin("v1", "Node")
+SERVICE = builtin("v1", "Service")
+RC = builtin("v1", "ReplicationController")
+RS = builtin("apps/v1", "ReplicaSet")
+STS = builtin("apps/v1", "StatefulSet")
 
 SCHEDULE_CYCLE = 1 * MILLISECOND
 BIND_LATENCY = 2 * MILLISECOND

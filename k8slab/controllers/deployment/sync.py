@@ -20,7 +20,7 @@ import contextlib
 from typing import TYPE_CHECKING, Any
 
 from ...api.errors import StatusError
-from ...api.kinds import Kind, by_gvk
+from ...api.kinds import builtin
 from ...sim.timefmt import rfc3339
 from . import util
 
@@ -33,7 +33,7 @@ __all__ = ["SyncMixin"]
 
 Obj = dict[str, Any]
 
-REPLICASET: Kind = by_gvk("apps/v1", "ReplicaSet")  # type: ignore[assignment]
+REPLICASET = builtin("apps/v1", "ReplicaSet")
 
 _STATUS_ORDER = ("observedGeneration", "replicas", "updatedReplicas", "readyReplicas",
                  "availableReplicas", "unavailableReplicas", "terminatingReplicas",

@@ -29,7 +29,7 @@ import struct
 from collections.abc import Iterable
 from typing import Any
 
-from ...api.kinds import Kind, by_gvk
+from ...api.kinds import builtin
 from ...sim.clock import SECOND
 from ...sim.timefmt import parse_rfc3339
 
@@ -98,7 +98,7 @@ MAX_INT32 = 2**31 - 1
 # sync.go maxRevHistoryLengthInChars
 MAX_REV_HISTORY_CHARS = 2000
 
-RS_KIND: Kind = by_gvk("apps/v1", "ReplicaSet")  # type: ignore[assignment]
+RS_KIND = builtin("apps/v1", "ReplicaSet")
 
 # --------------------------------------------------------------------------- hashing
 
