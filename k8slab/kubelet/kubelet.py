@@ -794,9 +794,11 @@ class Kubelet:
             view.restart_count = restart_count
             view.waiting_reason = ""
             view.waiting_message = ""
+            def on_exit(c: Container, r: PodRecord = rec) -> None:
+                self._container_exited(r, c)
+
             try:
-                self.runtime.start_container(
-                    container, lambda c, r=rec: self._container_exited(r, c))
+                self.runtime.start_container(container, on_exit)
             except StartError as err:
                 self.container_event(rec, spec, "Warning", "Failed", f"Error: {err}")
             else:
