@@ -956,7 +956,7 @@ class Kubelet:
             worker.stop()
         rec.probes = []
         grace = self._grace(rec)
-        waits = []
+        waits: list[int] = []
         for view in rec.views.values():
             c = view.current
             if c is not None and c.running:
