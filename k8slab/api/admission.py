@@ -589,9 +589,9 @@ def _pod_totals(spec: Obj) -> tuple[dict[str, Fraction], dict[str, Fraction]]:
                 if amount > totals.get(name, Fraction(0)):
                     totals[name] = amount
         for name, value in (spec.get("overhead") or {}).items():
-            amount = _q(value)
-            if amount is not None and name in totals:
-                totals[name] += amount
+            extra = _q(value)
+            if extra is not None and name in totals:
+                totals[name] += extra
         result.append(totals)
     return result[0], result[1]
 

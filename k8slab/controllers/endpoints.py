@@ -81,7 +81,7 @@ def repack_subsets(entries: list[tuple[Obj, list[Obj], bool]]) -> list[Obj]:
     for addr, ports, ready in entries:
         ident = f"{addr.get('ip')}/{(addr.get('targetRef') or {}).get('uid', '')}"
         addrs[ident] = addr
-        for port in ports or [None]:
+        for port in ports or (None,):
             pkey = ((port.get("name", ""), port.get("port", 0), port.get("protocol", ""),
                      port.get("appProtocol", "")) if port is not None else ("", -1, "", ""))
             port_objs[pkey] = port
@@ -99,7 +99,7 @@ def repack_subsets(entries: list[tuple[Obj, list[Obj], bool]]) -> list[Obj]:
             subset["addresses"] = ready_addrs
         if not_ready:
             subset["notReadyAddresses"] = not_ready
-        ports = [port_objs[k] for k in pkeys if port_objs[k] is not None]
+        ports = [p for k in pkeys if (p := port_objs[k]) is not None]
         if ports:
             subset["ports"] = ports
         out.append(subset)
@@ -225,7 +225,7 @@ class EndpointsController(Controller):
         labels = dict(sorted(labels.items()))
         current = self.api.try_get(ENDPOINTS, ns, name)
         if current is None:
-            meta: Obj = {"name": name, "namespace": ns, "labels": labels}
+            meta = {"name": name, "namespace": ns, "labels": labels}
             if annotations:
                 meta["annotations"] = annotations
             obj: Obj = {"apiVersion": "v1", "kind": "Endpoints", "metadata": meta}

@@ -963,8 +963,9 @@ class Kubelet:
                 self.container_event(rec, view.spec, "Normal", "Killing",
                                      f"Stopping container {c.name}")
                 waits.append(self.runtime.stop_container(c, grace))
-        if waits and max(waits):
-            yield Sleep(max(waits))
+        longest = max(waits) if waits else 0
+        if longest:
+            yield Sleep(longest)
         if rec.gone or not self.running:
             return 0
         self.runtime.stop_sandbox(rec.uid)
