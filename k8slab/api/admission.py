@@ -44,7 +44,7 @@ from typing import Any
 from ..sim.memo import by_identity
 from ..sim.rand import NAME_ALPHABET, name_suffix
 from . import errors, quantity
-from .kinds import Kind, by_gvk
+from .kinds import Kind, builtin
 from .servicealloc import ServiceAllocator
 from .store import APIServer, admission_scope
 
@@ -58,15 +58,15 @@ __all__ = [
 
 Obj = dict[str, Any]
 
-NAMESPACE = by_gvk("v1", "Namespace")
-POD = by_gvk("v1", "Pod")
-NODE = by_gvk("v1", "Node")
-SERVICE_ACCOUNT = by_gvk("v1", "ServiceAccount")
-LIMIT_RANGE = by_gvk("v1", "LimitRange")
-RESOURCE_QUOTA = by_gvk("v1", "ResourceQuota")
-PVC = by_gvk("v1", "PersistentVolumeClaim")
-PRIORITY_CLASS = by_gvk("scheduling.k8s.io/v1", "PriorityClass")
-STORAGE_CLASS = by_gvk("storage.k8s.io/v1", "StorageClass")
+NAMESPACE = builtin("v1", "Namespace")
+POD = builtin("v1", "Pod")
+NODE = builtin("v1", "Node")
+SERVICE_ACCOUNT = builtin("v1", "ServiceAccount")
+LIMIT_RANGE = builtin("v1", "LimitRange")
+RESOURCE_QUOTA = builtin("v1", "ResourceQuota")
+PVC = builtin("v1", "PersistentVolumeClaim")
+PRIORITY_CLASS = builtin("scheduling.k8s.io/v1", "PriorityClass")
+STORAGE_CLASS = builtin("storage.k8s.io/v1", "StorageClass")
 
 API_TOKEN_MOUNT_PATH = "/var/run/secrets/kubernetes.io/serviceaccount"
 IMMORTAL_NAMESPACES = ("default", "kube-public", "kube-system")
@@ -589,9 +589,9 @@ def _pod_totals(spec: Obj) -> tuple[dict[str, Fraction], dict[str, Fraction]]:
                 if amount > totals.get(name, Fraction(0)):
                     totals[name] = amount
         for name, value in (spec.get("overhead") or {}).items():
-            amount = _q(value)
-            if amount is not None and name in totals:
-                totals[name] += amount
+            extra = _q(value)
+            if extra is not None and name in totals:
+                totals[name] += extra
         result.append(totals)
     return result[0], result[1]
 

@@ -24,13 +24,13 @@ from typing import Any
 
 from ..sim.timefmt import rfc3339
 from .errors import StatusError
-from .kinds import by_gvk
+from .kinds import builtin
 from .store import APIServer
 
 __all__ = ["EventRecorder", "create_named"]
 
 Obj = dict[str, Any]
-EVENT = by_gvk("v1", "Event")
+EVENT = builtin("v1", "Event")
 
 _NS = 1_000_000_000
 # client-go tools/record/events_cache.go defaults

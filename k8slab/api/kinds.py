@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["KINDS", "Kind", "all_category", "by_gvk", "lookup"]
+__all__ = ["KINDS", "Kind", "all_category", "builtin", "by_gvk", "lookup"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -196,6 +196,12 @@ def lookup(name: str) -> Kind | None:
 
 def by_gvk(api_version: str, kind: str) -> Kind | None:
     return _BY_GVK.get((api_version, kind))
+
+
+def builtin(api_version: str, kind: str) -> Kind:
+    """:func:`by_gvk` for a kind the table always serves (a module's ``POD``, ``NODE``…
+    constants): a ``KeyError`` at import rather than a ``None`` typed as a kind."""
+    return _BY_GVK[(api_version, kind)]
 
 
 def all_category() -> list[Kind]:

@@ -29,17 +29,17 @@ from typing import Any
 
 from . import errors
 from .errors import FieldError, invalid_value
-from .kinds import by_gvk
+from .kinds import builtin
 from .store import DELETED, APIServer
 
 __all__ = ["ServiceAllocator", "ensure_kubernetes_service"]
 
 Obj = dict[str, Any]
-SERVICE = by_gvk("v1", "Service")
-ENDPOINTS = by_gvk("v1", "Endpoints")
-ENDPOINT_SLICE = by_gvk("discovery.k8s.io/v1", "EndpointSlice")
-IPADDRESS = by_gvk("networking.k8s.io/v1", "IPAddress")
-SERVICE_CIDR = by_gvk("networking.k8s.io/v1", "ServiceCIDR")
+SERVICE = builtin("v1", "Service")
+ENDPOINTS = builtin("v1", "Endpoints")
+ENDPOINT_SLICE = builtin("discovery.k8s.io/v1", "EndpointSlice")
+IPADDRESS = builtin("networking.k8s.io/v1", "IPAddress")
+SERVICE_CIDR = builtin("networking.k8s.io/v1", "ServiceCIDR")
 
 
 def _spec(svc: Obj) -> Obj:

@@ -25,6 +25,7 @@ key order (namespace, then name), as a real apiserver does.
 
 from __future__ import annotations
 
+import builtins
 import copy
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -34,7 +35,7 @@ from ..sim.rand import Streams
 from ..sim.timefmt import rfc3339
 from ..sim.trace import Trace
 from . import errors
-from .kinds import Kind, by_gvk
+from .kinds import Kind, builtin, by_gvk
 from .registry import Strategy, strategy_for
 from .schema import schema
 from .selectors import Selector, matches_field_selector
@@ -407,7 +408,8 @@ class APIServer:
             for value in key(obj):
                 table.setdefault(value, {})[(m.get("namespace", ""), m["name"])] = None
 
-    def by_index(self, kind: Kind, name: str, value: str) -> list[Obj]:
+    # (``builtins.list``: in the class body ``list`` names the method above.)
+    def by_index(self, kind: Kind, name: str, value: str) -> builtins.list[Obj]:
         # The index holds (namespace, name) in the order the objects took the value; the
         # objects are read from the store, so a write that keeps the value touches nothing.
         idents = self._indexes[kind][name][1].get(value)
@@ -515,6 +517,7 @@ class APIServer:
                         w.push(event, obj, old)
                 continue
             if old_v:
+                assert old is not None  # old_v is read from old (None when old is)
                 for w in table.get(old_v, ()):
                     w.push(DELETED, old, None)
             if new_v:
@@ -925,7 +928,7 @@ class APIServer:
 
 
 _PATHS: dict[str, list[str]] = {}
-_POD = by_gvk("v1", "Pod")
+_POD = builtin("v1", "Pod")
 
 
 def _field(obj: Obj | None, path: str) -> str | None:

@@ -59,12 +59,19 @@ class ContainerContext(Protocol):
     node_name: str
     host_ip: str
     env: dict[str, str]
-    fs: MemoryFS
     loop: Loop
-    stdout: Stream
-    stderr: Stream
     image: Any  # k8slab.apps.catalog.Image
     commands: Any  # k8slab.apps.rootfs.ContainerCommands: PATH lookup of executables
+
+    # Read-only: the runtime's are a lazily built MemoryFS and its CRI log streams.
+    @property
+    def fs(self) -> MemoryFS: ...
+
+    @property
+    def stdout(self) -> Stream: ...
+
+    @property
+    def stderr(self) -> Stream: ...
 
     def rng(self, purpose: str) -> Any:
         """A seeded ``random.Random`` for this container and purpose."""

@@ -29,7 +29,10 @@ from ..api.kinds import Kind
 from ..sim.clock import MILLISECOND, SECOND
 
 if TYPE_CHECKING:
+    from ..api.events import EventRecorder
+    from ..api.store import APIServer
     from ..cluster import Cluster
+    from ..sim.clock import Loop
 
 __all__ = ["Controller", "WorkQueue", "key_of", "split_key"]
 
@@ -171,9 +174,9 @@ class Controller:
 
     def __init__(self, cluster: Cluster) -> None:
         self.cluster = cluster
-        self.api = cluster.api
-        self.loop = cluster.loop
-        self.recorder = cluster.recorder(self.name)
+        self.api: APIServer = cluster.api
+        self.loop: Loop = cluster.loop
+        self.recorder: EventRecorder = cluster.recorder(self.name)
         self.queue = WorkQueue(cluster, self._sync_key, name=self.name)
         self.syncHandler: Callable[[str], None] = self.sync
 

@@ -28,7 +28,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from ..api.errors import StatusError
-from ..api.kinds import by_gvk
+from ..api.kinds import builtin
 from ..api.registry import strategy_for
 from ..api.store import DELETED
 from ..scheduler.framework import parse_taints, parse_tolerations, term_matches, tolerated
@@ -46,10 +46,10 @@ __all__ = ["DaemonSetController", "daemon_tolerations"]
 
 Obj = dict[str, Any]
 
-DS = by_gvk("apps/v1", "DaemonSet")
-POD = by_gvk("v1", "Pod")
-NODE = by_gvk("v1", "Node")
-REVISION = by_gvk("apps/v1", "ControllerRevision")
+DS = builtin("apps/v1", "DaemonSet")
+POD = builtin("v1", "Pod")
+NODE = builtin("v1", "Node")
+REVISION = builtin("apps/v1", "ControllerRevision")
 
 HASH_LABEL = "controller-revision-hash"
 GENERATION_LABEL = "pod-template-generation"
@@ -162,9 +162,9 @@ class DaemonSetController(Controller):
         # upstream's ControllerRefManager claims them: the index the ReplicaSet controller
         # keeps (one index fewer to update on every pod write).
         ensure_pod_owner_index(self.api)
-        self.watch(DS, self._on_ds)  # type: ignore[arg-type]
-        self.watch(POD, self._on_pod)  # type: ignore[arg-type]
-        self.watch(NODE, self._on_node)  # type: ignore[arg-type]
+        self.watch(DS, self._on_ds)
+        self.watch(POD, self._on_pod)
+        self.watch(NODE, self._on_node)
 
     # ------------------------------------------------------------------ watches
 
@@ -197,18 +197,18 @@ class DaemonSetController(Controller):
         nothing). Upstream leaves a deleted node to the pod GC; the lab's controller also
         syncs then, so the status counts drop as soon as the node is gone."""
         if event == DELETED:
-            for ds in self.api.list(DS):  # type: ignore[arg-type]
+            for ds in self.api.list(DS):
                 self.enqueue(ds)
             return
         if old is None:
-            for ds in self.api.list(DS):  # type: ignore[arg-type]
+            for ds in self.api.list(DS):
                 if self.should_run(ds, node)[0]:
                     self.enqueue(ds)
             return
         if (old["metadata"].get("labels") == node["metadata"].get("labels")
                 and old.get("spec") == node.get("spec")):
             return
-        for ds in self.api.list(DS):  # type: ignore[arg-type]
+        for ds in self.api.list(DS):
             # (the old node's verdict is usually cached: the last sync or event computed it)
             if self.should_run(ds, old) != self.should_run(ds, node):
                 self.enqueue(ds)
@@ -272,7 +272,7 @@ class DaemonSetController(Controller):
             hash_ = compute_hash(template, collision)
             self._hashes[meta["uid"]] = (template, collision, hash_)
         name = f"{meta['name']}-{hash_}"
-        owned = [r for r in self.api.list(REVISION, ns)  # type: ignore[arg-type]
+        owned = [r for r in self.api.list(REVISION, ns)
                  if any(ref.get("uid") == meta["uid"]
                         for ref in r["metadata"].get("ownerReferences") or ())]
         top = max((int(r.get("revision") or 0) for r in owned), default=0)
@@ -300,20 +300,20 @@ class DaemonSetController(Controller):
         ns = ds["metadata"].get("namespace", "default")
         uid = ds["metadata"]["uid"]
         live_hashes = {p["metadata"].get("labels", {}).get(HASH_LABEL)
-                       for p in self.api.by_index(POD, POD_OWNER_INDEX, uid)}  # type: ignore[arg-type]
-        old = [r for r in self.api.list(REVISION, ns)  # type: ignore[arg-type]
+                       for p in self.api.by_index(POD, POD_OWNER_INDEX, uid)}
+        old = [r for r in self.api.list(REVISION, ns)
                if any(ref.get("uid") == uid for ref in r["metadata"].get("ownerReferences") or ())
                and r["metadata"]["name"] != current
                and r["metadata"].get("labels", {}).get(HASH_LABEL) not in live_hashes]
         old.sort(key=lambda r: int(r.get("revision") or 0))
         for r in old[:max(0, len(old) - limit)]:
-            self.api.delete(REVISION, ns, r["metadata"]["name"], source=self.name)  # type: ignore[arg-type]
+            self.api.delete(REVISION, ns, r["metadata"]["name"], source=self.name)
 
     # ------------------------------------------------------------------ sync
 
     def sync(self, key: str) -> None:
         ns, name = split_key(key)
-        ds = self.api.try_get(DS, ns, name)  # type: ignore[arg-type]
+        ds = self.api.try_get(DS, ns, name)
         if ds is None or ds["metadata"].get("deletionTimestamp"):
             return
         hash_, revision, revisions = self._revision(ds)
@@ -381,7 +381,7 @@ class DaemonSetController(Controller):
         template = ds["spec"]["template"]
         eligibility = self._eligibility.setdefault(ds["metadata"].get("uid", ""), {})
         runs: dict[str, tuple[bool, bool]] = {}
-        for n in self.api.list(NODE):  # type: ignore[arg-type]
+        for n in self.api.list(NODE):
             meta = n["metadata"]
             name = meta["name"]
             hit = eligibility.get(name)
@@ -409,7 +409,7 @@ class DaemonSetController(Controller):
         by_node: dict[str, list[Obj]] = {}
         # the nodes with more than one pod, whose pods are sorted below
         crowded: dict[str, list[Obj]] = {}
-        for pod in self.api.by_index(POD, POD_OWNER_INDEX, uid):  # type: ignore[arg-type]
+        for pod in self.api.by_index(POD, POD_OWNER_INDEX, uid):
             key = id(pod)
             hit = previous.get(key)
             if hit is None or hit[0] is not pod:
@@ -438,7 +438,7 @@ class DaemonSetController(Controller):
         ns = ds["metadata"].get("namespace", "default")
         for pod in delete:
             try:
-                self.api.delete(POD, ns, pod["metadata"]["name"], source=self.name)  # type: ignore[arg-type]
+                self.api.delete(POD, ns, pod["metadata"]["name"], source=self.name)
             except StatusError:
                 continue
             self.recorder.event(ds, "Normal", "SuccessfulDelete",
@@ -470,7 +470,7 @@ class DaemonSetController(Controller):
         spec = copy.deepcopy(template_spec)
         spec["tolerations"] = daemon_tolerations(spec)
         spec["affinity"] = None  # (each pod's own, see _new_pod)
-        holder = {"apiVersion": "v1", "kind": "Pod", "spec": spec}
+        holder: Obj = {"apiVersion": "v1", "kind": "Pod", "spec": spec}
         default = strategy_for("", "Pod").default
         if default is not None:
             default(holder)

@@ -32,7 +32,7 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from ..api.errors import StatusError
-from ..api.kinds import Kind, by_gvk
+from ..api.kinds import builtin
 from .base import Controller, split_key
 from .endpointslice import (
     HEADLESS_LABEL,
@@ -53,9 +53,9 @@ __all__ = ["CONTROLLER_NAME", "LABEL_MANAGED_BY", "MAX_CAPACITY", "EndpointsCont
 
 Obj = dict[str, Any]
 
-POD: Kind = by_gvk("v1", "Pod")  # type: ignore[assignment]
-SERVICE: Kind = by_gvk("v1", "Service")  # type: ignore[assignment]
-ENDPOINTS: Kind = by_gvk("v1", "Endpoints")  # type: ignore[assignment]
+POD = builtin("v1", "Pod")
+SERVICE = builtin("v1", "Service")
+ENDPOINTS = builtin("v1", "Endpoints")
 
 LABEL_MANAGED_BY = "endpoints.kubernetes.io/managed-by"
 CONTROLLER_NAME = "endpoint-controller"
@@ -81,7 +81,7 @@ def repack_subsets(entries: list[tuple[Obj, list[Obj], bool]]) -> list[Obj]:
     for addr, ports, ready in entries:
         ident = f"{addr.get('ip')}/{(addr.get('targetRef') or {}).get('uid', '')}"
         addrs[ident] = addr
-        for port in ports or [None]:
+        for port in ports or (None,):
             pkey = ((port.get("name", ""), port.get("port", 0), port.get("protocol", ""),
                      port.get("appProtocol", "")) if port is not None else ("", -1, "", ""))
             port_objs[pkey] = port
@@ -99,7 +99,7 @@ def repack_subsets(entries: list[tuple[Obj, list[Obj], bool]]) -> list[Obj]:
             subset["addresses"] = ready_addrs
         if not_ready:
             subset["notReadyAddresses"] = not_ready
-        ports = [port_objs[k] for k in pkeys if port_objs[k] is not None]
+        ports = [p for k in pkeys if (p := port_objs[k]) is not None]
         if ports:
             subset["ports"] = ports
         out.append(subset)
@@ -225,7 +225,7 @@ class EndpointsController(Controller):
         labels = dict(sorted(labels.items()))
         current = self.api.try_get(ENDPOINTS, ns, name)
         if current is None:
-            meta: Obj = {"name": name, "namespace": ns, "labels": labels}
+            meta = {"name": name, "namespace": ns, "labels": labels}
             if annotations:
                 meta["annotations"] = annotations
             obj: Obj = {"apiVersion": "v1", "kind": "Endpoints", "metadata": meta}

@@ -44,7 +44,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from ..api.errors import StatusError
-from ..api.kinds import Kind, by_gvk
+from ..api.kinds import builtin
 from ..api.store import DELETED
 from .base import Controller, split_key
 
@@ -64,10 +64,10 @@ __all__ = [
 
 Obj = dict[str, Any]
 
-POD: Kind = by_gvk("v1", "Pod")  # type: ignore[assignment]
-SERVICE: Kind = by_gvk("v1", "Service")  # type: ignore[assignment]
-NODE: Kind = by_gvk("v1", "Node")  # type: ignore[assignment]
-ENDPOINT_SLICE: Kind = by_gvk("discovery.k8s.io/v1", "EndpointSlice")  # type: ignore[assignment]
+POD = builtin("v1", "Pod")
+SERVICE = builtin("v1", "Service")
+NODE = builtin("v1", "Node")
+ENDPOINT_SLICE = builtin("discovery.k8s.io/v1", "EndpointSlice")
 
 LABEL_SERVICE_NAME = "kubernetes.io/service-name"
 LABEL_MANAGED_BY = "endpointslice.kubernetes.io/managed-by"

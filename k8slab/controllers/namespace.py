@@ -22,7 +22,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..api.errors import StatusError
-from ..api.kinds import KINDS, Kind, by_gvk
+from ..api.kinds import KINDS, builtin
 from ..sim.clock import MILLISECOND, SECOND
 from ..sim.timefmt import rfc3339
 from .base import Controller
@@ -34,7 +34,7 @@ __all__ = ["NamespaceController"]
 
 Obj = dict[str, Any]
 
-NAMESPACE: Kind = by_gvk("v1", "Namespace")  # type: ignore[assignment]
+NAMESPACE = builtin("v1", "Namespace")
 FINALIZER = "kubernetes"
 FINALIZER_ESTIMATE_SECONDS = 15
 

@@ -38,7 +38,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..api.errors import StatusError
-from ..api.kinds import by_gvk
+from ..api.kinds import builtin
 from ..api.store import DELETED
 from ..sim.clock import MILLISECOND, SECOND, Timer
 from ..sim.timefmt import rfc3339
@@ -57,9 +57,9 @@ __all__ = [
 
 Obj = dict[str, Any]
 
-NODE = by_gvk("v1", "Node")
-POD = by_gvk("v1", "Pod")
-LEASE = by_gvk("coordination.k8s.io/v1", "Lease")
+NODE = builtin("v1", "Node")
+POD = builtin("v1", "Pod")
+LEASE = builtin("coordination.k8s.io/v1", "Lease")
 POD_NODE_INDEX = "kubelet:spec.nodeName"
 
 NODE_MONITOR_PERIOD = 5 * SECOND
@@ -232,8 +232,8 @@ class NodeLifecycleController(Controller):
         self._tainting: Timer | None = None
         self.taint_eviction = TaintEvictionController(cluster)
         self.pod_gc = PodGCController(cluster)
-        self.watch(NODE, self._on_node)  # type: ignore[arg-type]
-        self.watch(POD, self._on_pod)  # type: ignore[arg-type]
+        self.watch(NODE, self._on_node)
+        self.watch(POD, self._on_pod)
         self.loop.call_later(NODE_MONITOR_PERIOD, self._monitor_tick)
 
     # ------------------------------------------------------------------ watches
@@ -253,14 +253,14 @@ class NodeLifecycleController(Controller):
         node_name = spec.get("nodeName")
         if not node_name or (old is not None and (old.get("spec") or {}).get("nodeName")):
             return
-        node = self.api.try_get(NODE, "", node_name)  # type: ignore[arg-type]
+        node = self.api.try_get(NODE, "", node_name)
         cond = ready_condition(node) if node is not None else None
         if cond is not None and cond.get("status") != "True":
             self._mark_pods_not_ready([pod], node_name)
 
     def sync(self, key: str) -> None:
         """``doNoScheduleTaintingPass`` for one node."""
-        node = self.api.try_get(NODE, "", key)  # type: ignore[arg-type]
+        node = self.api.try_get(NODE, "", key)
         if node is None:
             return
         wanted: list[str] = []
@@ -285,7 +285,7 @@ class NodeLifecycleController(Controller):
     def _swap_taints(self, node: Obj, add: list[tuple[str, str]],
                      remove: list[tuple[str, str]]) -> bool:
         """``SwapNodeControllerTaint``: add (with ``timeAdded``) and remove taints."""
-        live = self.api.try_get(NODE, "", node["metadata"]["name"])  # type: ignore[arg-type]
+        live = self.api.try_get(NODE, "", node["metadata"]["name"])
         if live is None:
             return False
         spec = live.get("spec") or {}
@@ -364,7 +364,7 @@ class NodeLifecycleController(Controller):
                 item = tainter.head()
                 if now < item[0]:
                     break
-                node = self.api.try_get(NODE, "", item[1])  # type: ignore[arg-type]
+                node = self.api.try_get(NODE, "", item[1])
                 cond = ready_condition(node) if node is not None else None
                 if node is None:
                     tainter.pop_head()
@@ -396,7 +396,7 @@ class NodeLifecycleController(Controller):
             self.loop.call_later(NODE_MONITOR_PERIOD, self._monitor_tick)
 
     def monitor_node_health(self) -> None:
-        nodes = self.api.list(NODE)  # type: ignore[arg-type]
+        nodes = self.api.list(NODE)
         for node in nodes:
             name = node["metadata"]["name"]
             if name not in self.known:
@@ -429,7 +429,7 @@ class NodeLifecycleController(Controller):
             if current.get("status") != "True" and observed.get("status") == "True":
                 self.recorder.event(_node_ref(node), "Normal", "NodeNotReady",
                                     f"Node {node['metadata']['name']} status is now: NodeNotReady")
-                pods = self.api.by_index(POD, POD_NODE_INDEX, node["metadata"]["name"])  # type: ignore[arg-type]
+                pods = self.api.by_index(POD, POD_NODE_INDEX, node["metadata"]["name"])
                 self._mark_pods_not_ready(pods, node["metadata"]["name"])
         self._handle_disruption(zone_conditions, nodes)
 
@@ -458,7 +458,7 @@ class NodeLifecycleController(Controller):
             health.grace = grace
         else:
             observed, current, grace = health.observed, health.current, health.grace
-        lease = self.api.try_get(LEASE, "kube-node-lease", name)  # type: ignore[arg-type]
+        lease = self.api.try_get(LEASE, "kube-node-lease", name)
         if lease is not health.lease_obj:
             health.lease_obj = lease
             renew = (lease.get("spec") or {}).get("renewTime") if lease is not None else None
@@ -599,8 +599,8 @@ class TaintEvictionController(Controller):
         self.tainted: dict[str, list[Obj]] = {}
         # "<ns>/<name>" → (created at, timer)
         self.scheduled: dict[str, tuple[int, Timer]] = {}
-        self.watch(NODE, self._on_node)  # type: ignore[arg-type]
-        self.watch(POD, self._on_pod)  # type: ignore[arg-type]
+        self.watch(NODE, self._on_node)
+        self.watch(POD, self._on_pod)
 
     def sync(self, key: str) -> None:  # pragma: no cover - event driven, no work queue
         return None
@@ -619,7 +619,7 @@ class TaintEvictionController(Controller):
             self.tainted[name] = new
         else:
             self.tainted.pop(name, None)
-        pods = self.api.by_index(POD, POD_NODE_INDEX, name)  # type: ignore[arg-type]
+        pods = self.api.by_index(POD, POD_NODE_INDEX, name)
         for pod in sorted(pods, key=lambda p: (p["metadata"].get("namespace", ""),
                                                 p["metadata"]["name"])):
             self._process(pod, new)
@@ -655,8 +655,7 @@ class TaintEvictionController(Controller):
                 self._schedule(key, self.loop.now, self.loop.now)
                 return
             used.extend(matching)
-        seconds = [t.get("tolerationSeconds") for t in used
-                   if t.get("tolerationSeconds") is not None]
+        seconds = [s for t in used if (s := t.get("tolerationSeconds")) is not None]
         if not seconds:
             self._cancel(key)
             return
@@ -691,7 +690,7 @@ class TaintEvictionController(Controller):
         ns, name = key.split("/", 1)
         self.recorder.event(_pod_ref(ns, name), "Normal", "TaintManagerEviction",
                             f"Marking for deletion Pod {key}")
-        pod = self.api.try_get(POD, ns, name)  # type: ignore[arg-type]
+        pod = self.api.try_get(POD, ns, name)
         if pod is None:
             return
         status = pod.get("status") or {}
@@ -710,7 +709,7 @@ class TaintEvictionController(Controller):
                 conditions.append(cond)
                 self.api.update({**pod, "status": {**status, "conditions": conditions}},
                                 source=self.name, status=True, trusted=True)
-            self.api.delete(POD, ns, name, source=self.name)  # type: ignore[arg-type]
+            self.api.delete(POD, ns, name, source=self.name)
         except StatusError:
             return
 
@@ -732,12 +731,12 @@ class PodGCController(Controller):
         super().__init__(cluster)
         ensure_pod_node_index(self.api)
         self.start = self.loop.now
-        self.watch(NODE, self._on_node)  # type: ignore[arg-type]
+        self.watch(NODE, self._on_node)
 
     def sync(self, key: str) -> None:
-        if self.api.try_get(NODE, "", key) is not None:  # type: ignore[arg-type]
+        if self.api.try_get(NODE, "", key) is not None:
             return
-        pods = self.api.by_index(POD, POD_NODE_INDEX, key)  # type: ignore[arg-type]
+        pods = self.api.by_index(POD, POD_NODE_INDEX, key)
         now = rfc3339(self.loop.now)
         for pod in sorted(pods, key=lambda p: (p["metadata"].get("namespace", ""),
                                                 p["metadata"]["name"])):
@@ -755,7 +754,7 @@ class PodGCController(Controller):
                         {**pod, "status": {**status, "conditions": conditions,
                                            "phase": "Failed"}},
                         source=self.name, status=True, trusted=True)
-                self.api.delete(POD, meta.get("namespace", "default"), meta["name"],  # type: ignore[arg-type]
+                self.api.delete(POD, meta.get("namespace", "default"), meta["name"],
                                 source=self.name, grace_period=0)
             except StatusError:
                 continue

@@ -18,7 +18,7 @@ import ipaddress
 from typing import TYPE_CHECKING, Any
 
 from ..api.errors import StatusError
-from ..api.kinds import by_gvk
+from ..api.kinds import builtin
 from ..api.store import DELETED
 from .base import Controller
 
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 __all__ = ["CIDRSet", "NodeIpamController"]
 
 Obj = dict[str, Any]
-NODE = by_gvk("v1", "Node")
+NODE = builtin("v1", "Node")
 NODE_CIDR_MASK_SIZE = 24
 
 
@@ -89,7 +89,7 @@ class NodeIpamController(Controller):
         # node name → CIDR it holds, so a deleted node's block can be released
         self.assigned: dict[str, str] = {}
         self.recorder = cluster.recorder("cidrAllocator")
-        self.watch(NODE, self._on_node)  # type: ignore[arg-type]
+        self.watch(NODE, self._on_node)
 
     def _on_node(self, event: str, node: Obj, old: Obj | None) -> None:
         name = node["metadata"]["name"]
@@ -107,7 +107,7 @@ class NodeIpamController(Controller):
         self.enqueue(node)
 
     def sync(self, key: str) -> None:
-        node = self.api.try_get(NODE, "", key)  # type: ignore[arg-type]
+        node = self.api.try_get(NODE, "", key)
         if node is None or (node.get("spec") or {}).get("podCIDR"):
             return
         cidr = self.assigned.get(key) or self.cidrs.allocate_next()

@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..api import defaults
 from ..api.errors import StatusError
-from ..api.kinds import Kind, by_gvk
+from ..api.kinds import Kind, builtin
 from ..api.selectors import Selector, from_label_selector
 from ..api.store import ADDED, DELETED, MODIFIED, APIServer
 from ..api.validation.meta import name_is_dns_subdomain
@@ -63,15 +63,16 @@ __all__ = [
 
 Obj = dict[str, Any]
 
-POD: Kind = by_gvk("v1", "Pod")  # type: ignore[assignment]
-REPLICASET: Kind = by_gvk("apps/v1", "ReplicaSet")  # type: ignore[assignment]
+POD = builtin("v1", "Pod")
+REPLICASET = builtin("apps/v1", "ReplicaSet")
 
 BURST_REPLICAS = 500  # replica_set.go BurstReplicas
 SLOW_START_INITIAL_BATCH = 1  # controller_utils.go SlowStartInitialBatchSize
 EXPECTATIONS_TIMEOUT = 5 * MINUTE  # controller_utils.go ExpectationsTimeout
 POD_DELETION_COST = "controller.kubernetes.io/pod-deletion-cost"
 POD_OWNER_INDEX = "owner"
-_PHASE_ORDINAL = {"Pending": 0, "Unknown": 1, "Running": 2}
+# (keyed by status.phase as read: None when the pod has none yet)
+_PHASE_ORDINAL: dict[str | None, int] = {"Pending": 0, "Unknown": 1, "Running": 2}
 
 
 # --------------------------------------------------------------------------- pod helpers
@@ -519,10 +520,10 @@ class ReplicaSetController(Controller):
             return
         prev = self._pod_view.pop(ident, None)
         if prev is not None:
-            view = self._views.get(prev)
-            if view is not None:
-                view.remove(name)
-                if view.empty():
+            prev_view = self._views.get(prev)
+            if prev_view is not None:
+                prev_view.remove(name)
+                if prev_view.empty():
                     del self._views[prev]
         orphans = self._orphans.get(ns)
         if orphans is not None and orphans.pop(name, None) is not None and not orphans:
@@ -534,11 +535,11 @@ class ReplicaSetController(Controller):
             if ref.get("kind") != "ReplicaSet" or not ref.get("uid"):
                 return
             uid = ref["uid"]
-            view = self._views.get(uid)
-            if view is None:
-                view = self._views[uid] = _View()
-            view.add(name, pod)
-            if not view.empty():
+            owner_view = self._views.get(uid)
+            if owner_view is None:
+                owner_view = self._views[uid] = _View()
+            owner_view.add(name, pod)
+            if not owner_view.empty():
                 self._pod_view[ident] = uid
             else:
                 del self._views[uid]
@@ -625,12 +626,12 @@ class ReplicaSetController(Controller):
                 # active, its controller and its labels: the view only swaps the object, and of
                 # the handling below only the requeue of its ReplicaSet applies.
                 became_ready = view.replace(name, pod)
-                ref, key = view.controller_key(ns, meta["ownerReferences"])
+                counted_ref, key = view.controller_key(ns, meta["ownerReferences"])
                 # With its key already queued, _pod_updated would only add the key again (its
                 # delayed re-check needs a pod that became ready): the ReplicaSet is not read.
                 if ((became_ready or not self.queue.queued(key))
                         and old["metadata"].get("resourceVersion") != meta.get("resourceVersion")):
-                    rs = self._resolve(ns, ref)
+                    rs = self._resolve(ns, counted_ref)
                     if rs is not None:
                         self._pod_updated(rs, key, pod, old)
                 return
@@ -779,7 +780,7 @@ class ReplicaSetController(Controller):
                 raise first_error
 
     @staticmethod
-    def _slow_start(count: int, create: Callable[[], None]) -> tuple[int, StatusError | None]:
+    def _slow_start(count: int, create: Callable[[], object]) -> tuple[int, StatusError | None]:
         """``slowStartBatch``: batches of 1, 2, 4 … until one fails."""
         remaining = count
         successes = 0

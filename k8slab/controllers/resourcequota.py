@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..api.admission import compute_quota_usage
 from ..api.errors import StatusError
-from ..api.kinds import Kind, by_gvk
+from ..api.kinds import builtin, by_gvk
 from ..api.store import DELETED
 from .base import Controller
 
@@ -24,7 +24,7 @@ __all__ = ["ResourceQuotaController"]
 
 Obj = dict[str, Any]
 
-QUOTA: Kind = by_gvk("v1", "ResourceQuota")  # type: ignore[assignment]
+QUOTA = builtin("v1", "ResourceQuota")
 # What the lab's quotas count (pods, services, claims, config objects).
 _REPLENISHED = (("v1", "Pod"), ("v1", "Service"), ("v1", "PersistentVolumeClaim"),
                 ("v1", "ConfigMap"), ("v1", "Secret"), ("v1", "ReplicationController"))

@@ -14,7 +14,7 @@ import base64
 from typing import TYPE_CHECKING, Any
 
 from ..api.errors import StatusError
-from ..api.kinds import Kind, by_gvk
+from ..api.kinds import builtin
 from ..api.store import APIServer
 from .base import Controller
 
@@ -25,8 +25,8 @@ __all__ = ["DESCRIPTION", "ROOT_CA_CONFIGMAP", "RootCACertPublisher", "cluster_c
 
 Obj = dict[str, Any]
 
-NAMESPACE: Kind = by_gvk("v1", "Namespace")  # type: ignore[assignment]
-CONFIG_MAP: Kind = by_gvk("v1", "ConfigMap")  # type: ignore[assignment]
+NAMESPACE = builtin("v1", "Namespace")
+CONFIG_MAP = builtin("v1", "ConfigMap")
 ROOT_CA_CONFIGMAP = "kube-root-ca.crt"
 DESCRIPTION = (
     "Contains a CA bundle that can be used to verify the kube-apiserver when using internal "

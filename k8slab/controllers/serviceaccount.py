@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..api.errors import StatusError
-from ..api.kinds import Kind, by_gvk
+from ..api.kinds import builtin
 from ..api.store import DELETED
 from .base import Controller
 
@@ -22,8 +22,8 @@ __all__ = ["ServiceAccountController"]
 
 Obj = dict[str, Any]
 
-NAMESPACE: Kind = by_gvk("v1", "Namespace")  # type: ignore[assignment]
-SERVICE_ACCOUNT: Kind = by_gvk("v1", "ServiceAccount")  # type: ignore[assignment]
+NAMESPACE = builtin("v1", "Namespace")
+SERVICE_ACCOUNT = builtin("v1", "ServiceAccount")
 # --service-account-names is not a flag any more; the controller manages exactly this one.
 MANAGED = ("default",)
 

@@ -22,13 +22,13 @@ under another tag, or a second pod's pull queued behind the first) costs only th
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from typing import Any
 
 from ..apps.catalog import PullError, ReferenceError, ResolvedImage, parse_reference, resolve
 from ..sim.clock import MILLISECOND, SECOND
-from ..sim.process import Proc, Sleep
+from ..sim.process import Effect, Sleep
 from ..sim.timefmt import go_duration
 from .backoff import Backoff
 
@@ -127,7 +127,8 @@ class ImageManager:
             return ImageResult(None, "ErrImageNeverPull", msg)
         return None
 
-    def pull(self, image: str, backoff_key: str, emit: Emit) -> Proc:
+    def pull(self, image: str, backoff_key: str,
+             emit: Emit) -> Generator[Effect, Any, ImageResult]:
         """The pull (or its back-off) of an image :meth:`check` did not settle."""
         name = _normalized(image)
         key = f"{backoff_key}_{image}"

@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any
 from ..api import errors
 from ..api.defaults import image_pull_policy
 from ..api.errors import StatusError
-from ..api.kinds import by_gvk
+from ..api.kinds import builtin
 from ..apps.base import HTTPRequest, HTTPResponse
 from ..apps.images import PAUSE_IMAGE, control_plane_images
 from ..apps.rootfs import PodFiles
@@ -81,12 +81,12 @@ __all__ = ["Kubelet", "PodRecord"]
 
 Obj = dict[str, Any]
 
-POD = by_gvk("v1", "Pod")
-NODE = by_gvk("v1", "Node")
-LEASE = by_gvk("coordination.k8s.io/v1", "Lease")
-SERVICE = by_gvk("v1", "Service")
-CONFIGMAP = by_gvk("v1", "ConfigMap")
-SECRET = by_gvk("v1", "Secret")
+POD = builtin("v1", "Pod")
+NODE = builtin("v1", "Node")
+LEASE = builtin("coordination.k8s.io/v1", "Lease")
+SERVICE = builtin("v1", "Service")
+CONFIGMAP = builtin("v1", "ConfigMap")
+SECRET = builtin("v1", "Secret")
 
 NODE_STATUS_UPDATE = 10 * SECOND
 NODE_STATUS_REPORT = 300 * SECOND
@@ -794,9 +794,11 @@ class Kubelet:
             view.restart_count = restart_count
             view.waiting_reason = ""
             view.waiting_message = ""
+            def on_exit(c: Container, r: PodRecord = rec) -> None:
+                self._container_exited(r, c)
+
             try:
-                self.runtime.start_container(
-                    container, lambda c, r=rec: self._container_exited(r, c))
+                self.runtime.start_container(container, on_exit)
             except StartError as err:
                 self.container_event(rec, spec, "Warning", "Failed", f"Error: {err}")
             else:
@@ -954,15 +956,16 @@ class Kubelet:
             worker.stop()
         rec.probes = []
         grace = self._grace(rec)
-        waits = []
+        waits: list[int] = []
         for view in rec.views.values():
             c = view.current
             if c is not None and c.running:
                 self.container_event(rec, view.spec, "Normal", "Killing",
                                      f"Stopping container {c.name}")
                 waits.append(self.runtime.stop_container(c, grace))
-        if waits and max(waits):
-            yield Sleep(max(waits))
+        longest = max(waits) if waits else 0
+        if longest:
+            yield Sleep(longest)
         if rec.gone or not self.running:
             return 0
         self.runtime.stop_sandbox(rec.uid)

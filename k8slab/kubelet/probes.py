@@ -112,7 +112,9 @@ class ProbeWorker:
         if rec.phase in ("Succeeded", "Failed"):
             return False
         view = rec.views.get(self.name)
-        c = view.current if view is not None else None
+        if view is None:
+            return True
+        c = view.current
         if c is None:
             return True
         if self.container_id != c.id:

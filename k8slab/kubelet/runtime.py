@@ -22,7 +22,6 @@ The runtime is state, not a component: the kubelet drives it and is told of exit
 from __future__ import annotations
 
 import ipaddress
-import random
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -137,16 +136,17 @@ class Container:
         self.handle: ProcessHandle | None = None
         self.on_exit: Callable[[Container], None] | None = None
         self._stop_timer: Timer | None = None
-        self._rngs: dict[str, random.Random] = {}
+        self._rngs: dict[str, _LazyStream] = {}
 
     # ------------------------------------------------------------------ context
 
-    def rng(self, purpose: str) -> random.Random:
+    def rng(self, purpose: str) -> _LazyStream:
+        """The named stream: a :class:`_LazyStream` standing in for its ``random.Random``."""
         rng = self._rngs.get(purpose)
         if rng is None:
             rng = _LazyStream(self.runtime.streams, f"container/{self.id[:16]}/{purpose}")
-            self._rngs[purpose] = rng  # type: ignore[assignment]
-        return rng  # type: ignore[return-value]
+            self._rngs[purpose] = rng
+        return rng
 
     @property
     def running(self) -> bool:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..api import errors
-from ..api.kinds import by_gvk
+from ..api.kinds import builtin
 from ..sim.process import ExecContext, Proc
 from .logs import choose_container
 
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 __all__ = ["pod_exec", "pod_logs"]
 
-POD = by_gvk("v1", "Pod")
+POD = builtin("v1", "Pod")
 
 
 def _pod_and_node(cluster: Cluster, namespace: str, name: str) -> tuple[dict, str]:

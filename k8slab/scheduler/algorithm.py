@@ -51,7 +51,8 @@ __all__ = ["Algorithm", "Diagnosis", "num_feasible_nodes_to_find"]
 MIN_FEASIBLE_NODES = 100
 MIN_FEASIBLE_PERCENTAGE = 5
 _CACHE_LIMIT = 100_000
-_UNKNOWN = object()
+# The filter cache's "not yet run" (a Status of its own, told apart by identity).
+_UNKNOWN = Status(-1, plugin="<unknown>")
 
 
 def num_feasible_nodes_to_find(num_all: int, percentage: int = 0) -> int:

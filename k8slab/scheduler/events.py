@@ -21,7 +21,7 @@ from typing import Any
 
 from ..api.errors import StatusError
 from ..api.events import create_named
-from ..api.kinds import by_gvk
+from ..api.kinds import builtin
 from ..api.store import APIServer
 from ..sim.clock import MINUTE, Timer
 from ..sim.timefmt import rfc3339
@@ -41,7 +41,7 @@ def rfc3339_micro(ns: int) -> str:
 __all__ = ["SeriesRecorder"]
 
 Obj = dict[str, Any]
-EVENT = by_gvk("v1", "Event")
+EVENT = builtin("v1", "Event")
 
 # events.k8s.io events have no source; one shared (never mutated) empty map stands for it
 _NO_SOURCE: Obj = {}

@@ -11,6 +11,7 @@ evaluating a node does a few integer comparisons instead of walking the API obje
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -205,7 +206,7 @@ def tolerated(tolerations: tuple[Toleration, ...], taint: Taint) -> bool:
 def _requirement_matches(req: Obj, labels: dict[str, str]) -> bool:
     key = req.get("key", "")
     op = req.get("operator")
-    values = req.get("values") or ()
+    values: Sequence[str] = req.get("values") or ()
     if op == "In":
         return key in labels and labels[key] in values
     if op == "NotIn":

@@ -23,7 +23,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..api.errors import StatusError
-from ..api.kinds import by_gvk
+from ..api.kinds import builtin
 from ..api.selectors import Requirement, Selector, from_label_selector
 from ..api.store import DELETED
 from ..sim.clock import MILLISECOND, Timer
@@ -49,12 +49,12 @@ __all__ = ["BIND_LATENCY", "SCHEDULE_CYCLE", "Scheduler"]
 
 Obj = dict[str, Any]
 
-POD = by_gvk("v1", "Pod")
-NODE = by_gvk("v1", "Node")
-SERVICE = by_gvk("v1", "Service")
-RC = by_gvk("v1", "ReplicationController")
-RS = by_gvk("apps/v1", "ReplicaSet")
-STS = by_gvk("apps/v1", "StatefulSet")
+POD = builtin("v1", "Pod")
+NODE = builtin("v1", "Node")
+SERVICE = builtin("v1", "Service")
+RC = builtin("v1", "ReplicationController")
+RS = builtin("apps/v1", "ReplicaSet")
+STS = builtin("apps/v1", "StatefulSet")
 
 SCHEDULE_CYCLE = 1 * MILLISECOND
 BIND_LATENCY = 2 * MILLISECOND
@@ -152,7 +152,7 @@ class Scheduler:
             return
         cached = cache.pods.get(key)
         if cached is not None and cached.terminating == bool(meta.get("deletionTimestamp")):
-            if cached.pod is old and old.get("spec") is spec:  # type: ignore[union-attr]
+            if cached.pod is old and old.get("spec") is spec:
                 # An update that keeps the spec of the very pod the entry holds (a bound pod's
                 # status writes): an entry holding an assigned pod is accounted on its nodeName
                 # (add_pod is given it; the swap below checks it), an update keeps the uid, and
@@ -217,18 +217,18 @@ class Scheduler:
                                    info.owner_name, cached)
             return cached
         label_set: dict[str, str] = {}
-        for svc in self.api.iter_kind(SERVICE, info.namespace):  # type: ignore[arg-type]
+        for svc in self.api.iter_kind(SERVICE, info.namespace):
             sel = (svc.get("spec") or {}).get("selector") or {}
             if sel and all(info.labels.get(k) == v for k, v in sel.items()):
                 label_set.update(sel)
         extra: list[Requirement] = []
         if info.owner_kind == "ReplicationController":
-            rc = self.api.try_get(RC, info.namespace, info.owner_name)  # type: ignore[arg-type]
+            rc = self.api.try_get(RC, info.namespace, info.owner_name)
             if rc is not None:
                 label_set.update((rc.get("spec") or {}).get("selector") or {})
         elif info.owner_kind in ("ReplicaSet", "StatefulSet"):
             kind = RS if info.owner_kind == "ReplicaSet" else STS
-            owner = self.api.try_get(kind, info.namespace, info.owner_name)  # type: ignore[arg-type]
+            owner = self.api.try_get(kind, info.namespace, info.owner_name)
             if owner is not None:
                 extra = list(from_label_selector((owner.get("spec") or {}).get("selector"))
                              .requirements)
@@ -260,7 +260,7 @@ class Scheduler:
 
     def _cycle(self, qpi: QueuedPodInfo) -> None:
         info = qpi.info
-        pod = self.api.try_get(POD, info.namespace, info.name)  # type: ignore[arg-type]
+        pod = self.api.try_get(POD, info.namespace, info.name)
         if pod is not info.pod:
             # The queued pod itself is unassigned (only pods without a nodeName are queued) and
             # has its uid: only another object needs the checks.
@@ -286,7 +286,7 @@ class Scheduler:
     def _bind(self, pod: Obj, node: str) -> None:
         meta = pod["metadata"]
         ns, name = meta.get("namespace", "default"), meta["name"]
-        live = self.api.try_get(POD, ns, name)  # type: ignore[arg-type]
+        live = self.api.try_get(POD, ns, name)
         if live is None or live["metadata"].get("uid") != meta.get("uid"):
             self.cache.forget(f"{ns}/{name}")
             return
@@ -316,7 +316,7 @@ class Scheduler:
         if diagnosis.num_all == 0:
             # ErrNoNodesAvailable: UnschedulableAndUnresolvable, retried on any cluster event.
             message, reason = NO_NODES, "Unschedulable"
-            nominated = ""
+            nominated: str | None = ""
             plugins: tuple[str, ...] = ("",)
         else:
             nominated = self._post_filter(info, pod, diagnosis)
@@ -348,7 +348,7 @@ class Scheduler:
 
     def _preempt(self, info: PodInfo, pod: Obj, cand: defaultpreemption.Candidate) -> None:
         for victim in cand.victims:
-            live = self.api.try_get(POD, victim.namespace, victim.key.split("/", 1)[1])  # type: ignore[arg-type]
+            live = self.api.try_get(POD, victim.namespace, victim.key.split("/", 1)[1])
             if live is None:
                 continue
             cond = {"type": "DisruptionTarget", "status": "True", "lastProbeTime": None,
@@ -371,7 +371,7 @@ class Scheduler:
         # Lower-priority pods nominated to the node lose their nomination.
         for other in self._nominated_on(cand.node):
             if other.priority < info.priority and other.key != info.key:
-                live = self.api.try_get(POD, other.namespace, other.name)  # type: ignore[arg-type]
+                live = self.api.try_get(POD, other.namespace, other.name)
                 if live is not None:
                     status = {**(live.get("status") or {})}
                     status.pop("nominatedNodeName", None)

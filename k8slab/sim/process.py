@@ -153,9 +153,10 @@ def run_blocking(loop: Loop, proc: Proc) -> int:
         if isinstance(effect, Sleep):
             loop.advance(effect.duration)
         elif isinstance(effect, WaitFor):
-            cond = effect.condition
-            value = loop.run_while(lambda c=cond: not c(), limit=effect.timeout,
-                                   poll=effect.poll)
+            def waiting(c: Callable[[], bool] = effect.condition) -> bool:
+                return not c()
+
+            value = loop.run_while(waiting, limit=effect.timeout, poll=effect.poll)
         else:  # pragma: no cover - programming error
             raise TypeError(f"unknown effect {effect!r}")
 

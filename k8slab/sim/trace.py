@@ -127,5 +127,6 @@ _flat = chain.from_iterable
 
 
 def _make(seq: int, record: tuple[Any, ...]) -> Record:
-    detail = record[6]
-    return Record(seq, *record[:6], dict(zip(detail[::2], detail[1::2])))
+    time, source, action, kind, namespace, name, detail = record
+    return Record(seq, time, source, action, kind, namespace, name,
+                  dict(zip(detail[::2], detail[1::2])))

@@ -53,7 +53,7 @@ POD_COLUMNS = [
 
 
 def _restartable(container: Obj | None) -> bool:
-    return bool(container) and container.get("restartPolicy") == "Always"
+    return container is not None and container.get("restartPolicy") == "Always"
 
 
 def _condition_true(conditions: list[Obj] | None, ctype: str) -> bool:
@@ -494,7 +494,8 @@ def component_status_row(obj: Obj, now: int) -> list[str]:
 def resource_quota_row(obj: Obj, now: int) -> list[str]:
     status = _status(obj)
     hard, used = status.get("hard") or {}, status.get("used") or {}
-    requests, limits = [], []
+    requests: list[str] = []
+    limits: list[str] = []
     for resource in sorted(hard):
         text = f"{resource}: {quantity(used.get(resource))}/{quantity(hard[resource])}"
         pieces = resource.split(".")

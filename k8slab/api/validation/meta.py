@@ -446,7 +446,7 @@ def validate_nonnegative(value: Any, path: str) -> list[FieldError]:
 def semantic_equal(a: Any, b: Any) -> bool:
     """``apiequality.Semantic.DeepEqual`` on JSON-like values: a missing field, ``null`` and an
     empty list or map are all the zero value."""
-    empty = (None, [], {})
+    empty: tuple[None, list[Any], dict[str, Any]] = (None, [], {})
     if a in empty and b in empty and not (a == "" or b == ""):
         return True
     if isinstance(a, dict) and isinstance(b, dict):

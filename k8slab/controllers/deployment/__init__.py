@@ -21,7 +21,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ...api.errors import StatusError
-from ...api.kinds import Kind, by_gvk
+from ...api.kinds import builtin
 from ...api.selectors import from_label_selector
 from ...api.store import DELETED, MODIFIED
 from ..base import Controller, key_of, split_key
@@ -39,9 +39,9 @@ __all__ = ["DeploymentController"]
 
 Obj = dict[str, Any]
 
-DEPLOYMENT: Kind = by_gvk("apps/v1", "Deployment")  # type: ignore[assignment]
-REPLICASET: Kind = by_gvk("apps/v1", "ReplicaSet")  # type: ignore[assignment]
-POD: Kind = by_gvk("v1", "Pod")  # type: ignore[assignment]
+DEPLOYMENT = builtin("apps/v1", "Deployment")
+REPLICASET = builtin("apps/v1", "ReplicaSet")
+POD = builtin("v1", "Pod")
 
 
 def _working_copy(stored: Obj) -> Obj:

@@ -11,11 +11,15 @@ re-queued for the moment its deadline passes (``requeueStuckDeployment``).
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from ...sim.clock import SECOND
 from ...sim.timefmt import parse_rfc3339
 from . import util
+
+if TYPE_CHECKING:
+    from ...sim.clock import Loop
 
 __all__ = ["ProgressMixin"]
 
@@ -25,7 +29,17 @@ Obj = dict[str, Any]
 class ProgressMixin:
     """The parts of ``DeploymentController`` that live in progress.go."""
 
-    def sync_rollout_status(self, all_rss: list[Obj | None], new_rs: Obj | None,
+    # Provided by the controller and SyncMixin. Declared, not defined: a definition here would
+    # come before theirs in DeploymentController's MRO.
+    loop: Loop
+    now: Callable[[], str]
+    calculate_status: Callable[[Sequence[Obj | None], Obj | None, Obj], Obj]
+    ordered_status: Callable[[Obj], Obj]
+    update_status: Callable[[Obj], Obj]
+    enqueue_rate_limited: Callable[[Obj], None]
+    enqueue_key_after: Callable[[Obj, int], None]
+
+    def sync_rollout_status(self, all_rss: Sequence[Obj | None], new_rs: Obj | None,
                             d: Obj) -> None:
         status = self.calculate_status(all_rss, new_rs, d)
         now = self.now()
@@ -68,7 +82,7 @@ class ProgressMixin:
         self.update_status(d)
 
     @staticmethod
-    def replica_failures(all_rss: list[Obj | None], new_rs: Obj | None) -> list[Obj]:
+    def replica_failures(all_rss: Sequence[Obj | None], new_rs: Obj | None) -> list[Obj]:
         """``getReplicaFailures``: ReplicaFailure conditions, the new RS's first."""
         def convert(rs: Obj) -> list[Obj]:
             out = []

@@ -8,6 +8,7 @@ controller hears of the last old pod's removal through its pod watch (``deletePo
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from . import util
@@ -34,6 +35,14 @@ def old_pods_running(new_rs: Obj | None, old_rss: list[Obj],
 
 class RecreateMixin:
     """The parts of ``DeploymentController`` that live in recreate.go."""
+
+    # Provided by SyncMixin and ProgressMixin. Declared, not defined: a definition here would
+    # come before theirs in DeploymentController's MRO.
+    get_all_replica_sets_and_sync_revision: Callable[
+        [Obj, list[Obj], bool], tuple[Obj | None, list[Obj]]]
+    sync_rollout_status: Callable[[Sequence[Obj | None], Obj | None, Obj], None]
+    cleanup_deployment: Callable[[list[Obj], Obj], None]
+    scale_replica_set_and_record_event: Callable[[Obj, int, Obj], tuple[bool, Obj]]
 
     def rollout_recreate(self, d: Obj, rs_list: list[Obj],
                          pod_map: dict[str, list[Obj]]) -> None:

@@ -10,6 +10,7 @@ anywhere: it falls out of these rules and of when pods become available.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from . import util
@@ -22,8 +23,17 @@ Obj = dict[str, Any]
 class RollingMixin:
     """The parts of ``DeploymentController`` that live in rolling.go."""
 
+    # Provided by SyncMixin and ProgressMixin. Declared, not defined: a definition here would
+    # come before theirs in DeploymentController's MRO.
+    get_all_replica_sets_and_sync_revision: Callable[
+        [Obj, list[Obj], bool], tuple[Obj | None, list[Obj]]]
+    sync_rollout_status: Callable[[Sequence[Obj | None], Obj | None, Obj], None]
+    cleanup_deployment: Callable[[list[Obj], Obj], None]
+    scale_replica_set_and_record_event: Callable[[Obj, int, Obj], tuple[bool, Obj]]
+
     def rollout_rolling(self, d: Obj, rs_list: list[Obj]) -> None:
         new_rs, old_rss = self.get_all_replica_sets_and_sync_revision(d, rs_list, True)
+        assert new_rs is not None  # create=True: the new ReplicaSet found or created
         all_rss = [*old_rss, new_rs]
         if self.reconcile_new_replica_set(all_rss, new_rs, d):
             self.sync_rollout_status(all_rss, new_rs, d)

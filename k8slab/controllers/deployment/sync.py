@@ -17,10 +17,11 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from ...api.errors import StatusError
-from ...api.kinds import Kind, by_gvk
+from ...api.kinds import builtin
 from ...sim.timefmt import rfc3339
 from . import util
 
@@ -33,7 +34,7 @@ __all__ = ["SyncMixin"]
 
 Obj = dict[str, Any]
 
-REPLICASET: Kind = by_gvk("apps/v1", "ReplicaSet")  # type: ignore[assignment]
+REPLICASET = builtin("apps/v1", "ReplicaSet")
 
 _STATUS_ORDER = ("observedGeneration", "replicas", "updatedReplicas", "readyReplicas",
                  "availableReplicas", "unavailableReplicas", "terminatingReplicas",
@@ -53,7 +54,8 @@ class SyncMixin:
     recorder: EventRecorder
 
     # provided by the controller
-    def update_status(self, d: Obj) -> Obj: ...  # pragma: no cover
+    def update_status(self, d: Obj) -> Obj:  # pragma: no cover
+        raise NotImplementedError
 
     def now(self) -> str:
         return rfc3339(self.loop.now)
@@ -127,7 +129,7 @@ class SyncMixin:
         min_ready = spec.get("minReadySeconds") or 0
 
         if existing is not None:
-            ann = dict(util.annotations(existing))
+            ann = dict(util.annotations_of(existing))
             updated = util.set_new_replica_set_annotations(d, ann, new_revision, True)
             rs_spec = existing.get("spec") or {}
             if updated or (rs_spec.get("minReadySeconds") or 0) != min_ready:
@@ -163,7 +165,7 @@ class SyncMixin:
         selector["matchLabels"] = {**(selector.get("matchLabels") or {}),
                                    util.HASH_LABEL: pod_hash}
         rs_name = f"{meta['name']}-{pod_hash}"
-        rs_spec: Obj = {"replicas": 0}
+        rs_spec = {"replicas": 0}
         if min_ready:
             rs_spec["minReadySeconds"] = min_ready
         rs_spec["selector"] = selector
@@ -291,7 +293,7 @@ class SyncMixin:
         if not size_needs_update and not util.replicas_annotations_need_update(
                 rs, d_replicas, maximum):
             return False, rs
-        ann = dict(util.annotations(rs))
+        ann = dict(util.annotations_of(rs))
         util.set_replicas_annotations(ann, d_replicas, maximum)
         body = {**rs, "metadata": {**_meta(rs), "annotations": ann},
                 "spec": {**(rs.get("spec") or {}), "replicas": new_scale}}
@@ -327,7 +329,7 @@ class SyncMixin:
                 if err.reason != "NotFound":
                     raise
 
-    def sync_deployment_status(self, all_rss: list[Obj | None], new_rs: Obj | None,
+    def sync_deployment_status(self, all_rss: Sequence[Obj | None], new_rs: Obj | None,
                                d: Obj) -> None:
         status = self.calculate_status(all_rss, new_rs, d)
         if status == d["status"]:
@@ -335,7 +337,7 @@ class SyncMixin:
         d["status"] = status
         self.update_status(d)
 
-    def calculate_status(self, all_rss: list[Obj | None], new_rs: Obj | None, d: Obj) -> Obj:
+    def calculate_status(self, all_rss: Sequence[Obj | None], new_rs: Obj | None, d: Obj) -> Obj:
         """``calculateStatus`` (omitempty fields left out when zero)."""
         available = util.available_replica_count(all_rss)
         total = util.replica_count(all_rss)

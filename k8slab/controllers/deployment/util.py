@@ -29,7 +29,7 @@ import struct
 from collections.abc import Iterable
 from typing import Any
 
-from ...api.kinds import Kind, by_gvk
+from ...api.kinds import builtin
 from ...sim.clock import SECOND
 from ...sim.timefmt import parse_rfc3339
 
@@ -98,7 +98,7 @@ MAX_INT32 = 2**31 - 1
 # sync.go maxRevHistoryLengthInChars
 MAX_REV_HISTORY_CHARS = 2000
 
-RS_KIND: Kind = by_gvk("apps/v1", "ReplicaSet")  # type: ignore[assignment]
+RS_KIND = builtin("apps/v1", "ReplicaSet")
 
 # --------------------------------------------------------------------------- hashing
 
@@ -146,7 +146,7 @@ def replicas(obj: Obj) -> int:
     return spec_int(obj, "replicas", 0)
 
 
-def annotations(obj: Obj) -> dict[str, str]:
+def annotations_of(obj: Obj) -> dict[str, str]:
     return (obj.get("metadata") or {}).get("annotations") or {}
 
 
@@ -203,7 +203,7 @@ def by_revision(rs: Obj) -> tuple[int, int, str]:
 
 
 def _revision_or_none(rs: Obj) -> int | None:
-    value = annotations(rs).get(REVISION_ANNOTATION)
+    value = annotations_of(rs).get(REVISION_ANNOTATION)
     if value is None:
         return 0
     try:
@@ -219,7 +219,7 @@ def revision(rs: Obj) -> int:
     """
     rev = _revision_or_none(rs)
     if rev is None:
-        raise ValueError(f'strconv.ParseInt: parsing "{annotations(rs)[REVISION_ANNOTATION]}": '
+        raise ValueError(f'strconv.ParseInt: parsing "{annotations_of(rs)[REVISION_ANNOTATION]}": '
                          "invalid syntax")
     return rev
 
@@ -238,7 +238,7 @@ def set_new_replica_set_annotations(
 ) -> bool:
     """``SetNewReplicaSetAnnotations`` on a private copy of the RS annotations."""
     changed = False
-    for key, value in annotations(deployment).items():
+    for key, value in annotations_of(deployment).items():
         if key in ANNOTATIONS_TO_SKIP or rs_annotations.get(key) == value:
             continue
         rs_annotations[key] = value
@@ -287,13 +287,13 @@ def set_replicas_annotations(rs_annotations: dict[str, str], desired: int, maxim
 
 
 def replicas_annotations_need_update(rs: Obj, desired: int, maximum: int) -> bool:
-    ann = annotations(rs)
+    ann = annotations_of(rs)
     return (ann.get(DESIRED_REPLICAS_ANNOTATION) != str(desired)
             or ann.get(MAX_REPLICAS_ANNOTATION) != str(maximum))
 
 
 def _int_annotation(rs: Obj, key: str) -> int | None:
-    value = annotations(rs).get(key)
+    value = annotations_of(rs).get(key)
     if value is None:
         return None
     try:
@@ -702,8 +702,8 @@ def rollback_annotations(api: Any, deployment: Obj, to_revision: int) -> dict[st
     """The ``metadata.annotations`` kubectl's undo patch sets alongside the template: the
     deployment's own skipped annotations plus the RS's other annotations (change-cause)."""
     rs = _rollback_source(api, deployment, to_revision)
-    out = {k: v for k, v in annotations(deployment).items() if k in ANNOTATIONS_TO_SKIP}
-    for key, value in annotations(rs).items():
+    out = {k: v for k, v in annotations_of(deployment).items() if k in ANNOTATIONS_TO_SKIP}
+    for key, value in annotations_of(rs).items():
         if key not in ANNOTATIONS_TO_SKIP:
             out[key] = value
     return out
