@@ -161,13 +161,13 @@ def _default_volume(volume: Obj) -> None:
         host["type"] = ""
     projected = volume.get("projected")
     if isinstance(projected, dict):
-        for source in projected.get("sources") or []:
-            if not isinstance(source, dict):
+        for projection in projected.get("sources") or []:
+            if not isinstance(projection, dict):
                 continue
-            token = source.get("serviceAccountToken")
+            token = projection.get("serviceAccountToken")
             if isinstance(token, dict) and token.get("expirationSeconds") is None:
                 token["expirationSeconds"] = 3600
-            for item in (source.get("downwardAPI") or {}).get("items") or []:
+            for item in (projection.get("downwardAPI") or {}).get("items") or []:
                 if isinstance(item, dict) and isinstance(item.get("fieldRef"), dict):
                     _default(item["fieldRef"], "apiVersion", "v1")
     dapi = volume.get("downwardAPI")

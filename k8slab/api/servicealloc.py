@@ -25,7 +25,7 @@ IPAddress objects follow the Services through a zero-latency watch.
 from __future__ import annotations
 
 import ipaddress
-from typing import Any
+from typing import Any, ClassVar
 
 from . import errors
 from .errors import FieldError, invalid_value
@@ -91,7 +91,8 @@ class ServiceAllocator:
     # ---------------------------------------------------------------- the admission step
 
     # Only Services are allocated (store.admission_scope).
-    admission_scope = (frozenset({("", "Service")}), frozenset({"CREATE", "UPDATE"}), False)
+    admission_scope: ClassVar = (frozenset({("", "Service")}), frozenset({"CREATE", "UPDATE"}),
+                                 False)
 
     def __call__(self, obj: Obj, operation: str, old: Obj | None) -> None:
         if obj.get("kind") != "Service" or obj.get("apiVersion") != "v1":

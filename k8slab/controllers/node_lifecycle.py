@@ -35,7 +35,7 @@ its ReplicaSet already counts it out. If the taints go away first the deletion i
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..api.errors import StatusError
 from ..api.kinds import builtin
@@ -724,8 +724,8 @@ class PodGCController(Controller):
     """
 
     name = "pod-garbage-collector"
-    CHECK_PERIOD = 20 * SECOND
-    QUARANTINE = 40 * SECOND
+    CHECK_PERIOD: ClassVar[int] = 20 * SECOND
+    QUARANTINE: ClassVar[int] = 40 * SECOND
 
     def __init__(self, cluster: Cluster) -> None:
         super().__init__(cluster)

@@ -35,7 +35,7 @@ import heapq
 import json
 import math
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..api import defaults
 from ..api.errors import StatusError
@@ -482,7 +482,7 @@ class ReplicaSetController(Controller):
     """``ReplicaSetController``: ReplicaSets → Pods."""
 
     name = "replicaset-controller"
-    burst_replicas = BURST_REPLICAS
+    burst_replicas: ClassVar[int] = BURST_REPLICAS
 
     def __init__(self, cluster: Cluster) -> None:
         super().__init__(cluster)

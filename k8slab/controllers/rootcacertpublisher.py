@@ -42,7 +42,7 @@ def cluster_ca_pem(api: APIServer) -> str:
     pem = api.options.get("root_ca_pem")
     if pem is None:
         rng = api.streams("cluster-ca")
-        body = _DER_PREFIX + bytes(rng.getrandbits(8) for _ in range(0x0309 - len(_DER_PREFIX)))
+        body = _DER_PREFIX + bytes([rng.getrandbits(8) for _ in range(0x0309 - len(_DER_PREFIX))])
         text = base64.b64encode(body).decode()
         lines = [text[i:i + 64] for i in range(0, len(text), 64)]
         pem = "-----BEGIN CERTIFICATE-----\n" + "\n".join(lines) + \

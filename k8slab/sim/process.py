@@ -20,7 +20,7 @@ shell command's stdout is collected into a string.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -115,7 +115,8 @@ class ExecContext:
     loop: Loop
     host: Any = None
     tty: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
+    # a ChainMap when a background job layers its own keys over its shell's
+    extra: MutableMapping[str, Any] = field(default_factory=dict)
 
     @property
     def now(self) -> int:

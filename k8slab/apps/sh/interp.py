@@ -21,7 +21,7 @@ from __future__ import annotations
 import random
 import re
 from collections import ChainMap
-from collections.abc import Generator, Mapping
+from collections.abc import Generator, Mapping, MutableMapping
 from typing import Any
 
 from ...sim.fs import FSError, normpath
@@ -599,14 +599,14 @@ class Interp:
                 env[k] = (env.get(k, "") + v) if append else v
         out = self.fds[1]
         ctx = self.ctx
-        extra = self.run.extra
+        extra: MutableMapping[str, Any] = self.run.extra
         if name in _BASH_BUILTIN_COMMANDS and self.shell.bash:
             # bash runs these as builtins: their errors carry the shell's prefix.
             extra = {**extra, "builtin_prefix": self.prefix()}
         if self.background:
             # Tools that stop at the line's deadline (Ctrl-C) see that it cannot reach them;
             # the live view keeps later lines' deadlines visible.
-            extra = ChainMap({"background": True}, extra)  # type: ignore[assignment]
+            extra = ChainMap({"background": True}, extra)
         cctx = ExecContext(self.fds[0].rest(), out.stream, self.fds[2].stream, env, state.cwd,
                            ctx.fs, ctx.loop, ctx.host, out.tty, extra)
         return (yield from self.drive(cmd(cctx, argv)))

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from ...api.errors import StatusError
 from ...api.kinds import builtin
@@ -48,7 +48,7 @@ def _meta(obj: Obj) -> Obj:
 class SyncMixin:
     """The parts of ``DeploymentController`` that live in sync.go."""
 
-    name: str
+    name: ClassVar[str]
     api: APIServer
     loop: Loop
     recorder: EventRecorder
