@@ -7,7 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.k8slab-installed
 
-.PHONY: lab test venv bench notebooks clean
+.PHONY: lab test venv native bench notebooks clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 10), "k8slab needs Python >= 3.10"'
@@ -18,20 +18,27 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
-lab: $(STAMP)
+# The hot modules compiled with mypyc into build/native (a few minutes the first time and after
+# a change to k8slab/; a hash check otherwise). Without a C compiler the lab runs pure Python.
+native: $(STAMP)
+	@$(BIN)/python tools/build_native.py
+
+lab: native
 	$(BIN)/jupyter lab notebooks/00-welcome.ipynb
 
-test: $(STAMP)
+test: native
 	$(BIN)/ruff check k8slab tests bench tools
 	TQDM_DISABLE=1 PLOTLY_RENDERER=plotly_mimetype $(BIN)/python -m pytest tests
+	# once more on the pure-Python modules, as a machine without a C compiler runs them
+	K8SLAB_PURE=1 TQDM_DISABLE=1 $(BIN)/python -m pytest -q tests/unit tests/scenarios
 	TQDM_DISABLE=1 PLOTLY_RENDERER=plotly_mimetype $(BIN)/python -m pytest --nbval \
 	    --nbval-current-env --nbval-sanitize-with tests/notebooks/sanitize.cfg \
 	    --nbval-cell-timeout 120 notebooks
 
-bench: $(STAMP)
+bench: native
 	$(BIN)/python bench/run.py
 
-notebooks: $(STAMP)
+notebooks: native
 	$(BIN)/python tools/build_notebooks.py
 
 clean:

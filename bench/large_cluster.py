@@ -18,6 +18,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from k8slab import _native
 from k8slab.api.kinds import by_gvk
 from k8slab.cluster import Cluster
 from k8slab.config import ClusterConfig, NodeConfig, Taint
@@ -121,6 +122,8 @@ def main() -> int:
         "nodes": args.nodes,
         "replicas": args.replicas,
         "all_available": done,
+        # The hot modules from the compiled build (make native) or from their .py files.
+        "compiled": _native.active(),
         "available": rollout.available(),
         "boot_wall_s": round(t1 - t0, 2),
         "rollout_wall_s": round(t2 - t1, 2),

@@ -30,6 +30,7 @@ boot is not counted. For instructions, C included, run the benchmark itself unde
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections import Counter
 from pathlib import Path
@@ -38,6 +39,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+# The interpreter's trace hook sees Python bytecode only: count the pure-Python modules, not
+# the compiled build (k8slab/_native.py).
+os.environ["K8SLAB_PURE"] = "1"
 
 from large_cluster import Rollout, big_config, create_web
 

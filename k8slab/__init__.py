@@ -15,6 +15,7 @@ Everything else lives in private layers: ``sim`` (clock, random streams, process
 
 from __future__ import annotations
 
+from . import _native  # noqa: F401  (first: it decides where the hot modules load from)
 from .config import ClusterConfig, NodeConfig
 from .lab import Lab, Result
 

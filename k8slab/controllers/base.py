@@ -22,7 +22,9 @@ Modelled on the controllers in ``k8s.io/kubernetes/pkg/controller`` and
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from mypy_extensions import mypyc_attr
 
 from ..api.errors import StatusError
 from ..api.kinds import Kind
@@ -163,6 +165,9 @@ class WorkQueue:
                 self.add(key)
 
 
+# Compiled (tools/build_native.py), yet the Deployment controller, built over mixins mypyc
+# cannot compile, derives from it in Python.
+@mypyc_attr(allow_interpreted_subclasses=True)
 class Controller:
     """Base for kube-controller-manager's controllers.
 
@@ -170,7 +175,9 @@ class Controller:
     call :meth:`watch` in ``__init__`` and implement :meth:`sync`.
     """
 
-    name = "controller"
+    # A class attribute, not an instance one: compiled, a plain default would become a field
+    # that shadows the Deployment controller's own name.
+    name: ClassVar[str] = "controller"
 
     def __init__(self, cluster: Cluster) -> None:
         self.cluster = cluster

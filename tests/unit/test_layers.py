@@ -12,6 +12,7 @@ PKG = Path(__file__).resolve().parents[2] / "k8slab"
 
 # layer of each top-level part of the package; a module may import its own layer or lower.
 LAYER = {
+    "_native": 0,
     "sim": 0,
     "config": 0,
     "api": 1,
