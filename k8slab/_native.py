@@ -21,6 +21,7 @@ means the pure-Python modules.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import importlib.machinery
 import importlib.util
 import json
@@ -72,6 +73,8 @@ def check(manifest: Path = MANIFEST, root: Path = ROOT) -> tuple[dict[str, Path]
     modules = data.get("modules")
     if not isinstance(modules, dict) or not modules:
         return None, "manifest names no modules"
+    if not all(isinstance(name, str) and isinstance(rel, str) for name, rel in modules.items()):
+        return None, "manifest names no modules"
     files = {name: manifest.parent / rel for name, rel in sorted(modules.items())}
     missing = [str(f) for f in files.values() if not f.is_file()]
     if missing:
@@ -104,9 +107,30 @@ def install() -> bool:
     files, _why = check()
     if files is None:
         return False
-    _finder = _CompiledFinder(files)
-    sys.meta_path.insert(0, _finder)
+    finder = _load(files)
+    if finder is None:
+        return False
+    _finder = finder
     return True
+
+
+def _load(files: dict[str, Path]) -> _CompiledFinder | None:
+    """The finder for ``files``, installed, if mypyc's shared library among them loads."""
+    finder = _CompiledFinder(files)
+    sys.meta_path.insert(0, finder)
+    # mypyc's shared library holds the code of every compiled module; loading it runs none of
+    # them. If it cannot load (a damaged file, a library the machine lacks), fall back now
+    # rather than fail on the first compiled import.
+    try:
+        for name in files:
+            if "." not in name:
+                importlib.import_module(name)
+    except ImportError:
+        sys.meta_path.remove(finder)
+        for name in files:
+            sys.modules.pop(name, None)
+        return None
+    return finder
 
 
 def compiled_modules() -> list[str]:

@@ -87,6 +87,16 @@ def test_a_missing_or_broken_manifest_or_file_disables_the_build(tmp_path: Path)
     assert _native.check(manifest, root) == (None, "not built")
 
 
+def test_a_shared_library_that_does_not_load_leaves_the_pure_modules(tmp_path: Path) -> None:
+    junk = tmp_path / ("k8slab_test_junk__mypyc" + _native._interpreter()["suffix"])
+    junk.write_bytes(b"\x7fELF truncated")
+    before = list(sys.meta_path)
+    assert _native._load({"k8slab_test_junk__mypyc": junk,
+                          "k8slab.sim.clock": tmp_path / "clock.so"}) is None
+    assert sys.meta_path == before
+    assert "k8slab_test_junk__mypyc" not in sys.modules
+
+
 def _run(code: str, pure: bool) -> str:
     env = {k: v for k, v in os.environ.items() if k != "K8SLAB_PURE"}
     if pure:
