@@ -30,7 +30,8 @@ test: native
 	$(BIN)/ruff check k8slab tests bench tools
 	TQDM_DISABLE=1 PLOTLY_RENDERER=plotly_mimetype $(BIN)/python -m pytest tests
 	# once more on the pure-Python modules, as a machine without a C compiler runs them
-	K8SLAB_PURE=1 TQDM_DISABLE=1 $(BIN)/python -m pytest -q tests/unit tests/scenarios
+	K8SLAB_PURE=1 TQDM_DISABLE=1 PLOTLY_RENDERER=plotly_mimetype $(BIN)/python -m pytest -q \
+	    tests/unit tests/scenarios
 	TQDM_DISABLE=1 PLOTLY_RENDERER=plotly_mimetype $(BIN)/python -m pytest --nbval \
 	    --nbval-current-env --nbval-sanitize-with tests/notebooks/sanitize.cfg \
 	    --nbval-cell-timeout 120 notebooks

@@ -32,7 +32,8 @@ from importlib.machinery import ModuleSpec
 from pathlib import Path
 from types import ModuleType
 
-__all__ = ["MANIFEST", "ROOT", "active", "compiled_modules", "install", "source_digests"]
+__all__ = ["MANIFEST", "ROOT", "active", "check", "compiled_modules", "install", "interpreter",
+           "source_digests"]
 
 # The checkout: k8slab/ and build/ sit side by side (``make`` builds in place; an installed
 # wheel has no build/ next to it and runs the pure-Python modules).
@@ -51,7 +52,8 @@ def source_digests(root: Path = ROOT) -> dict[str, str]:
     return out
 
 
-def _interpreter() -> dict[str, str]:
+def interpreter() -> dict[str, str]:
+    """What a compiled build is tied to: the interpreter's cache tag and extension suffix."""
     return {"cache_tag": sys.implementation.cache_tag or "",
             "suffix": importlib.machinery.EXTENSION_SUFFIXES[0]}
 
@@ -66,7 +68,7 @@ def check(manifest: Path = MANIFEST, root: Path = ROOT) -> tuple[dict[str, Path]
         return None, f"unreadable manifest ({err})"
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         return None, "manifest of another format"
-    if data.get("interpreter") != _interpreter():
+    if data.get("interpreter") != interpreter():
         return None, "built for another interpreter"
     if data.get("sources") != source_digests(root):
         return None, "sources changed since the build"
@@ -137,8 +139,7 @@ def compiled_modules() -> list[str]:
     """The k8slab modules imported so far from the compiled build, sorted."""
     return sorted(name for name, module in list(sys.modules.items())
                   if name.startswith("k8slab.")
-                  and isinstance(getattr(module, "__spec__", None), ModuleSpec)
-                  and isinstance(module.__spec__.loader,
+                  and isinstance(getattr(getattr(module, "__spec__", None), "loader", None),
                                  importlib.machinery.ExtensionFileLoader))
 
 

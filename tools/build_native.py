@@ -29,7 +29,6 @@ import warnings
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
 # Not the package (it would install the finder it is about to rebuild): the module alone.
 import importlib.machinery  # noqa: E402
@@ -57,6 +56,7 @@ LEFT_OUT = {
 }
 BUILD = ROOT / "build"
 OUT = BUILD / "native"
+STAGING = BUILD / "native.new"  # the next build, renamed to OUT once complete
 WORK = BUILD / "native-work"
 
 
@@ -103,8 +103,7 @@ def build(files: list[str]) -> dict[str, str]:
     from setuptools import setup
     from setuptools.command.build_ext import build_ext
 
-    staging = BUILD / "native.new"
-    shutil.rmtree(staging, ignore_errors=True)
+    shutil.rmtree(STAGING, ignore_errors=True)
     WORK.mkdir(parents=True, exist_ok=True)
     cwd = os.getcwd()
     os.chdir(ROOT)  # mypyc names modules after paths relative to the working directory
@@ -119,14 +118,14 @@ def build(files: list[str]) -> dict[str, str]:
             warnings.simplefilter("ignore")
             setup(name="k8slab-native", ext_modules=extensions,
                   cmdclass={"build_ext": _parallel_build_ext(build_ext)},
-                  script_args=["--quiet", "build_ext", "--build-lib", str(staging),
+                  script_args=["--quiet", "build_ext", "--build-lib", str(STAGING),
                                "--build-temp", str(WORK / "obj")])
     finally:
         os.chdir(cwd)
     suffix = importlib.machinery.EXTENSION_SUFFIXES[0]
     modules = {}
-    for path in sorted(staging.rglob(f"*{suffix}")):
-        rel = path.relative_to(staging).as_posix()
+    for path in sorted(STAGING.rglob(f"*{suffix}")):
+        rel = path.relative_to(STAGING).as_posix()
         modules[rel.removesuffix(suffix).replace("/", ".")] = rel
     expected = {f.removesuffix(".py").replace("/", ".") for f in files}
     if not expected <= set(modules):
@@ -146,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
     if files is not None and _recorded_choice() != chosen:
         files, why = None, "another choice of modules"
     if files is not None and not args.force:
-        print(f"k8slab: compiled build up to date ({len(files)} files in build/native)")
+        print(f"k8slab: compiled build up to date ({len(chosen)} modules in build/native)")
         return 0
     try:
         import mypyc  # noqa: F401
@@ -163,18 +162,17 @@ def main(argv: list[str] | None = None) -> int:
         return _skip(f"the build failed: {err}", args.require)
     if _native.source_digests() != digests:
         return _skip("sources changed during the build; run it again", args.require)
-    staging = BUILD / "native.new"
     manifest = {
         "format": _native.FORMAT,
-        "interpreter": _native._interpreter(),
+        "interpreter": _native.interpreter(),
         "mypy": _mypy_version(),
         "compiled": chosen,
         "modules": modules,
         "sources": digests,
     }
-    (staging / "manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+    (STAGING / "manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
     shutil.rmtree(OUT, ignore_errors=True)
-    staging.rename(OUT)
+    STAGING.rename(OUT)
     print(f"k8slab: compiled build ready in {time.monotonic() - started:.0f} s "
           f"({len(chosen)} modules in build/native)")
     return 0
@@ -196,7 +194,7 @@ def _mypy_version() -> str:
 def _skip(reason: str, require: bool) -> int:
     print(f"k8slab: no compiled build ({reason}); the lab runs its pure-Python modules",
           file=sys.stderr)
-    shutil.rmtree(BUILD / "native.new", ignore_errors=True)
+    shutil.rmtree(STAGING, ignore_errors=True)
     return 1 if require else 0
 
 

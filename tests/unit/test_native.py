@@ -31,11 +31,11 @@ def _fake_checkout(tmp_path: Path) -> tuple[Path, Path]:
     (root / "k8slab" / "sim" / "clock.py").write_text("NOW = 0\n")
     out = root / "build" / "native"
     (out / "k8slab" / "sim").mkdir(parents=True)
-    so = "k8slab/sim/clock" + _native._interpreter()["suffix"]
+    so = "k8slab/sim/clock" + _native.interpreter()["suffix"]
     (out / so).write_bytes(b"\x7fELF not really")
     manifest = out / "manifest.json"
     manifest.write_text(json.dumps({
-        "format": _native.FORMAT, "interpreter": _native._interpreter(),
+        "format": _native.FORMAT, "interpreter": _native.interpreter(),
         "modules": {"k8slab.sim.clock": so}, "sources": _native.source_digests(root),
     }))
     return root, manifest
@@ -46,7 +46,7 @@ def test_a_matching_manifest_names_the_compiled_files(tmp_path: Path) -> None:
     files, why = _native.check(manifest, root)
     assert why == "up to date"
     assert files == {"k8slab.sim.clock":
-                     manifest.parent / ("k8slab/sim/clock" + _native._interpreter()["suffix"])}
+                     manifest.parent / ("k8slab/sim/clock" + _native.interpreter()["suffix"])}
 
 
 def test_any_edited_source_disables_the_build(tmp_path: Path) -> None:
@@ -88,7 +88,7 @@ def test_a_missing_or_broken_manifest_or_file_disables_the_build(tmp_path: Path)
 
 
 def test_a_shared_library_that_does_not_load_leaves_the_pure_modules(tmp_path: Path) -> None:
-    junk = tmp_path / ("k8slab_test_junk__mypyc" + _native._interpreter()["suffix"])
+    junk = tmp_path / ("k8slab_test_junk__mypyc" + _native.interpreter()["suffix"])
     junk.write_bytes(b"\x7fELF truncated")
     before = list(sys.meta_path)
     assert _native._load({"k8slab_test_junk__mypyc": junk,
